@@ -1,0 +1,451 @@
+/* book.c - see book.h. */
+#include "book.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *snippet_path_problem(const char *path)
+{
+	const char *p = path;
+
+	if (!*path)
+		return "the path is empty";
+	if (path[0] == '/')
+		return "an absolute path leaves snippets/";
+	for (const char *s = path; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-' && *s != '/')
+			return "a snippet path uses only letters, digits, '.', '_', '-' and '/'";
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0)
+			return "the path has an empty component ('//' or a trailing '/')";
+		if (n == 2 && !memcmp(p, "..", 2))
+			return "'..' leaves snippets/";
+		if (n == 1 && p[0] == '.')
+			return "the path has a '.' component";
+		p += n;
+		if (*p == '/') {
+			p++;
+			if (!*p)
+				return "the path has an empty component ('//' or a trailing '/')";
+		}
+	}
+	return NULL;
+}
+
+const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
+			       const char *name, size_t len)
+{
+	for (size_t i = 0; i < b->nchunks; i++) {
+		const struct chunk *k = &b->chunks[i];
+
+		if (k->chapter == c && strlen(k->name) == len && !memcmp(k->name, name, len))
+			return k;
+	}
+	return NULL;
+}
+
+static void add_chunk_part(struct book *b, struct chapter *c, struct block *blk)
+{
+	struct chunk *k = (struct chunk *)book_chunk(b, c, blk->name, strlen(blk->name));
+
+	if (!k) {
+		b->chunks = xrealloc(b->chunks, (b->nchunks + 1) * sizeof(*b->chunks));
+		k = &b->chunks[b->nchunks++];
+		memset(k, 0, sizeof(*k));
+		k->chapter = c;
+		k->name = blk->name;
+	}
+	k->parts = xrealloc(k->parts, (k->nparts + 1) * sizeof(*k->parts));
+	k->parts[k->nparts++] = blk;
+}
+
+/* The stem of a program: "ch02/barrier.c" -> "barrier"; NULL for others. */
+static char *program_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	if (!ends_with(path, ".c") || starts_with(path, "common/"))
+		return NULL;
+	base = base ? base + 1 : path;
+	return xstrndup(base, strlen(base) - 2);
+}
+
+static void index_roots(struct book *b, struct diag *d)
+{
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+
+		for (size_t i = 0; i < c->nblocks; i++) {
+			struct block *blk = &c->blocks[i];
+			const char *problem;
+			struct root *r;
+
+			if (blk->kind == BLOCK_CHUNK)
+				add_chunk_part(b, c, blk);
+			if (blk->kind != BLOCK_ROOT)
+				continue;
+			problem = snippet_path_problem(blk->name);
+			if (problem) {
+				diag_error(d, c->path, blk->line, blk->name_col,
+					   "bad file path '%s': %s", blk->name, problem);
+				continue;
+			}
+			for (size_t k = 0; k < b->nroots; k++) {
+				struct root *o = &b->roots[k];
+				char *prog = program_of(blk->name);
+
+				if (!strcmp(o->path, blk->name)) {
+					diag_error(d, c->path, blk->line, blk->name_col,
+						   "file '%s' is defined twice", blk->name);
+					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
+						  "first defined here");
+				} else if (prog && o->program && !strcmp(prog, o->program)) {
+					diag_error(d, c->path, blk->line, blk->name_col,
+						   "program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
+						   prog, o->path);
+					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
+						  "'%s' defined here", o->path);
+				}
+				free(prog);
+			}
+			b->roots = xrealloc(b->roots, (b->nroots + 1) * sizeof(*b->roots));
+			r = &b->roots[b->nroots++];
+			r->chapter = c;
+			r->block = blk;
+			r->path = blk->name;
+			r->program = program_of(blk->name);
+		}
+	}
+}
+
+/* The nearest chunk name in the same chapter, for "did you mean". */
+static const char *nearest(const struct book *b, const struct chapter *c, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, limit = strlen(name) / 3 + 2;
+
+	for (size_t i = 0; i < b->nchunks; i++) {
+		size_t dist;
+
+		if (b->chunks[i].chapter != c)
+			continue;
+		dist = edit_distance(name, b->chunks[i].name);
+		if (dist < best_d) {
+			best_d = dist;
+			best = b->chunks[i].name;
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}
+
+static void check_references(struct book *b, struct diag *d)
+{
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+
+		for (size_t i = 0; i < c->nblocks; i++) {
+			struct block *blk = &c->blocks[i];
+
+			if (blk->kind != BLOCK_ROOT && blk->kind != BLOCK_CHUNK)
+				continue;
+			for (size_t k = 0; k < blk->nlines; k++) {
+				const char *name;
+				size_t n, indent;
+				char *s, *hint;
+
+				if (!line_reference(&blk->lines[k], &name, &n, &indent) ||
+				    book_chunk(b, c, name, n))
+					continue;
+				s = xstrndup(name, n);
+				hint = (char *)nearest(b, c, s);
+				if (hint)
+					diag_error(d, c->path, blk->lines[k].lineno, (int)indent + 1,
+						   "undefined chunk '%s'; did you mean '%s'?", s, hint);
+				else
+					diag_error(d, c->path, blk->lines[k].lineno, (int)indent + 1,
+						   "undefined chunk '%s' (no chunk of %s has a similar name)", s,
+						   c->path);
+				free(s);
+			}
+		}
+	}
+}
+
+/*
+ * Depth-first walk over references with the usual three colours: a chunk is
+ * unvisited, on the current path, or done. Meeting a chunk that is on the
+ * path is a cycle; the path from it is the cycle to report.
+ */
+enum colour { UNVISITED, ON_PATH, DONE };
+
+struct walk {
+	struct book *b;
+	struct diag *d;
+	enum colour *colour;		/* per chunk, indexed like b->chunks */
+	const struct chunk **path;
+	size_t depth;
+	size_t cap;
+};
+
+static void walk_block(struct walk *w, struct chapter *c, const struct block *blk);
+
+static void walk_chunk(struct walk *w, struct chapter *c, const struct chunk *k,
+		       const struct line *ref, size_t indent)
+{
+	size_t idx = (size_t)(k - w->b->chunks);
+
+	if (w->colour[idx] == DONE)
+		return;
+	if (w->colour[idx] == ON_PATH) {
+		struct buf cycle = {0};
+		size_t i = 0;
+
+		while (w->path[i] != k)
+			i++;
+		for (; i < w->depth; i++)
+			buf_printf(&cycle, "%s -> ", w->path[i]->name);
+		buf_puts(&cycle, k->name);
+		diag_error(w->d, c->path, ref->lineno, (int)indent + 1,
+			   "reference cycle: %s", cycle.data);
+		buf_free(&cycle);
+		return;
+	}
+	w->colour[idx] = ON_PATH;
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->path = xrealloc(w->path, w->cap * sizeof(*w->path));
+	}
+	w->path[w->depth++] = k;
+	for (size_t p = 0; p < k->nparts; p++)
+		walk_block(w, c, k->parts[p]);
+	w->depth--;
+	w->colour[idx] = DONE;
+}
+
+static void walk_block(struct walk *w, struct chapter *c, const struct block *blk)
+{
+	for (size_t i = 0; i < blk->nlines; i++) {
+		const char *name;
+		size_t n, indent;
+		const struct chunk *k;
+
+		if (!line_reference(&blk->lines[i], &name, &n, &indent))
+			continue;
+		k = book_chunk(w->b, c, name, n);
+		if (k)
+			walk_chunk(w, c, k, &blk->lines[i], indent);
+	}
+}
+
+static void check_reachability(struct book *b, struct diag *d)
+{
+	struct walk w = {b, d, xcalloc(b->nchunks + 1, sizeof(enum colour)), NULL, 0, 0};
+
+	for (size_t i = 0; i < b->nroots; i++)
+		walk_block(&w, b->roots[i].chapter, b->roots[i].block);
+	for (size_t i = 0; i < b->nchunks; i++)
+		b->chunks[i].reached = w.colour[i] == DONE;
+	/* Chunks no root reaches: report cycles among them, else "never used". */
+	for (size_t i = 0; i < b->nchunks; i++) {
+		const struct block *first = b->chunks[i].parts[0];
+		int errors = d->errors;
+
+		if (b->chunks[i].reached || w.colour[i] == DONE)
+			continue;
+		w.colour[i] = ON_PATH;
+		w.path = w.path ? w.path : xmalloc(16 * sizeof(*w.path));
+		w.cap = w.cap ? w.cap : 16;
+		w.path[0] = &b->chunks[i];
+		w.depth = 1;
+		for (size_t p = 0; p < b->chunks[i].nparts; p++)
+			walk_block(&w, b->chunks[i].chapter, b->chunks[i].parts[p]);
+		w.depth = 0;
+		w.colour[i] = DONE;
+		if (d->errors == errors)
+			diag_error(d, b->chunks[i].chapter->path, first->line, first->name_col,
+				   "chunk '%s' is defined but never used", b->chunks[i].name);
+	}
+	free(w.colour);
+	free(w.path);
+}
+
+static bool has_program(const struct book *b, const char *name)
+{
+	for (size_t i = 0; i < b->nroots; i++)
+		if (b->roots[i].program && !strcmp(b->roots[i].program, name))
+			return true;
+	return false;
+}
+
+static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
+{
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+		size_t unnamed = 0;
+
+		for (size_t i = 0; i < c->nblocks; i++) {
+			struct block *blk = &c->blocks[i];
+			struct run *r;
+			char *base;
+			size_t same = 0;
+
+			if (blk->kind != BLOCK_RUN)
+				continue;
+			b->runs = xrealloc(b->runs, (b->nruns + 1) * sizeof(*b->runs));
+			r = &b->runs[b->nruns++];
+			memset(r, 0, sizeof(*r));
+			r->chapter = c;
+			r->block = blk;
+			if (runspec_parse(&r->spec, &blk->attrs, blk->lines, blk->nlines, c->path,
+					  blk->line, d) < 0) {
+				r->id = xasprintf("%s-invalid-%zu", c->tag, ++unnamed);
+				continue;
+			}
+			for (size_t k = 0; k < r->spec.programs.len; k++)
+				if (scope == BOOK_WHOLE && !has_program(b, r->spec.programs.items[k]))
+					diag_error(d, c->path, r->spec.command_line, 3,
+						   "the command runs build/bin/%s, but no chapter defines a program '%s' (a file root ending in .c)",
+						   r->spec.programs.items[k], r->spec.programs.items[k]);
+			if (r->spec.name) {
+				r->id = xasprintf("%s-%s", c->tag, r->spec.name);
+			} else {
+				base = xasprintf("%s-%s", c->tag,
+						 r->spec.programs.len ? r->spec.programs.items[0] : "run");
+				for (size_t k = 0; k + 1 < b->nruns; k++)
+					if (b->runs[k].chapter == c && b->runs[k].id &&
+					    (!strcmp(b->runs[k].id, base) ||
+					     (starts_with(b->runs[k].id, base) &&
+					      b->runs[k].id[strlen(base)] == '-' &&
+					      isdigit((unsigned char)b->runs[k].id[strlen(base) + 1]))))
+						same++;
+				r->id = same ? xasprintf("%s-%zu", base, same + 1) : xstrdup(base);
+				free(base);
+			}
+			for (size_t k = 0; k + 1 < b->nruns; k++) {
+				if (strcmp(b->runs[k].id, r->id))
+					continue;
+				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "name"),
+					   "run name '%s' is already used", r->id);
+				diag_note(d, b->runs[k].chapter->path, b->runs[k].block->line, 0,
+					  "the other run is here");
+			}
+		}
+	}
+}
+
+int book_load(struct book *b, char *const *paths, size_t npaths,
+	      enum book_scope scope, struct diag *d)
+{
+	int errors = d->errors;
+
+	memset(b, 0, sizeof(*b));
+	b->chapters = xcalloc(npaths, sizeof(*b->chapters));
+	for (size_t i = 0; i < npaths; i++) {
+		b->nchapters++;
+		chapter_load(&b->chapters[i], paths[i], d);
+		if (!b->chapters[i].tag)
+			continue;
+		for (size_t k = 0; k < i; k++) {
+			if (!b->chapters[k].tag || strcmp(b->chapters[k].tag, b->chapters[i].tag))
+				continue;
+			diag_error(d, paths[i], 0, 0, "chapter number %s is also used by %s",
+				   b->chapters[i].tag + 2, paths[k]);
+		}
+	}
+	if (d->errors != errors)
+		return -1;
+	index_roots(b, d);
+	check_references(b, d);
+	if (d->errors == errors)
+		check_reachability(b, d);
+	index_runs(b, scope, d);
+	return d->errors == errors ? 0 : -1;
+}
+
+void book_free(struct book *b)
+{
+	for (size_t i = 0; i < b->nchunks; i++)
+		free(b->chunks[i].parts);
+	for (size_t i = 0; i < b->nroots; i++)
+		free(b->roots[i].program);
+	for (size_t i = 0; i < b->nruns; i++) {
+		runspec_free(&b->runs[i].spec);
+		free(b->runs[i].id);
+	}
+	for (size_t i = 0; i < b->nchapters; i++)
+		chapter_free(&b->chapters[i]);
+	free(b->chunks);
+	free(b->roots);
+	free(b->runs);
+	free(b->chapters);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Expansion state: where the last emitted line came from, for #line. */
+struct expansion {
+	const struct book *b;
+	struct buf *clean;
+	struct buf *lined;
+	const char *last_file;
+	int last_line;
+	bool continued;		/* the last lined line ended in '\\' */
+};
+
+static void emit(struct expansion *x, const char *file, const struct line *l,
+		 const char *indent, size_t indent_len)
+{
+	buf_add(x->clean, indent, indent_len);
+	buf_add(x->clean, l->text, l->len);
+	buf_putc(x->clean, '\n');
+	if (!x->lined)
+		return;
+	if (!x->continued && (x->last_file != file || x->last_line + 1 != l->lineno))
+		buf_printf(x->lined, "#line %d \"%s\"\n", l->lineno, file);
+	buf_add(x->lined, indent, indent_len);
+	buf_add(x->lined, l->text, l->len);
+	buf_putc(x->lined, '\n');
+	x->last_file = file;
+	x->last_line = l->lineno;
+	x->continued = l->len && l->text[l->len - 1] == '\\';
+}
+
+static void expand_block(struct expansion *x, const struct chapter *c,
+			 const struct block *blk, struct buf *indent)
+{
+	for (size_t i = 0; i < blk->nlines; i++) {
+		const struct line *l = &blk->lines[i];
+		const char *name;
+		size_t n, ind;
+		const struct chunk *k;
+
+		if (line_reference(l, &name, &n, &ind) && (k = book_chunk(x->b, c, name, n))) {
+			size_t saved = indent->len;
+
+			buf_add(indent, l->text, ind);
+			for (size_t p = 0; p < k->nparts; p++)
+				expand_block(x, c, k->parts[p], indent);
+			indent->len = saved;
+			indent->data[saved] = '\0';
+			continue;
+		}
+		/* Blank lines stay blank: no trailing indentation. */
+		if (l->len == 0)
+			emit(x, c->path, l, "", 0);
+		else
+			emit(x, c->path, l, indent->data ? indent->data : "", indent->len);
+	}
+}
+
+void book_expand(const struct book *b, const struct root *r,
+		 struct buf *clean, struct buf *lined)
+{
+	struct expansion x = {b, clean, lined, NULL, 0, false};
+	struct buf indent = {0};
+
+	buf_grow(&indent, 16);
+	expand_block(&x, r->chapter, r->block, &indent);
+	buf_free(&indent);
+}

@@ -1,0 +1,95 @@
+/*
+ * book.h - the whole book as a web of chunks: roots, named chunks, the
+ * references between them, and the run blocks.
+ *
+ * Invariants after a successful book_load():
+ *   - every reference names a chunk of its own chapter;
+ *   - the references form no cycle and every chunk is reachable from a root;
+ *   - every root path is a clean relative path inside snippets/, no path is
+ *     defined twice and no two programs share a name;
+ *   - every run block parses and names only programs the book defines.
+ */
+#ifndef TANGLE_BOOK_H
+#define TANGLE_BOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chapter.h"
+#include "runspec.h"
+#include "util.h"
+
+/** All the blocks of one chapter that define one chunk name, in order. */
+struct chunk {
+	struct chapter *chapter;
+	const char *name;
+	struct block **parts;
+	size_t nparts;
+	bool reached;		/**< reachable from some root */
+};
+
+/** A file root: one file of snippets/. */
+struct root {
+	struct chapter *chapter;
+	struct block *block;
+	const char *path;	/**< relative to snippets/ */
+	char *program;		/**< program name (file stem) for a .c outside common/, else NULL */
+};
+
+/** A run block with its parsed spec and its book-wide unique id. */
+struct run {
+	struct chapter *chapter;
+	struct block *block;
+	struct runspec spec;
+	char *id;		/**< "ch02-barrier", "ch02-barrier-2", "ch04-deadlock" */
+};
+
+/** The parsed book. */
+struct book {
+	struct chapter *chapters;
+	size_t nchapters;
+	struct chunk *chunks;
+	size_t nchunks;
+	struct root *roots;
+	size_t nroots;
+	struct run *runs;
+	size_t nruns;
+};
+
+/** How much book_load() checks. */
+enum book_scope {
+	BOOK_WHOLE,	/**< the complete book: programs named by runs must exist */
+	BOOK_PARTIAL,	/**< some chapters only (weave): skip cross-chapter checks */
+};
+
+/**
+ * Parse the chapters at @p paths (in book order) and check the invariants
+ * above, reporting every violation to @p d. Returns 0 or -1; on -1 the book
+ * must still be released with book_free().
+ */
+int book_load(struct book *b, char *const *paths, size_t npaths,
+	      enum book_scope scope, struct diag *d);
+
+/** Release everything @p b owns. */
+void book_free(struct book *b);
+
+/** The chunk @p name of chapter @p c, or NULL. */
+const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
+			       const char *name, size_t len);
+
+/**
+ * Expand @p r into @p clean (plain C for snippets/) and, when @p lined is not
+ * NULL, into @p lined (the same lines with #line directives naming the
+ * chapter, for the compiler). Neither gets the generated-file header.
+ */
+void book_expand(const struct book *b, const struct root *r,
+		 struct buf *clean, struct buf *lined);
+
+/**
+ * Check that @p path is a clean relative path (no "..", no absolute path, no
+ * empty or "." component, only [A-Za-z0-9._/-]). Returns NULL when it is,
+ * else a description of what is wrong.
+ */
+const char *snippet_path_problem(const char *path);
+
+#endif

@@ -1,0 +1,322 @@
+/* chapter.c - see chapter.h. */
+#include "chapter.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A chapter is split into lines once; blocks keep views into it. */
+struct lines {
+	struct line *v;
+	size_t n;
+};
+
+static int split_lines(struct lines *ls, const char *path, const char *text,
+		       size_t len, struct diag *d)
+{
+	size_t cap = 0, start = 0;
+	int lineno = 1, errors = d->errors;
+
+	ls->v = NULL;
+	ls->n = 0;
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		const char *nul = memchr(text + start, '\0', end - start);
+
+		if (nul && d->errors == errors)
+			diag_error(d, path, lineno, (int)(nul - (text + start)) + 1,
+				   "NUL byte in the chapter; a chapter is text");
+		if (end > start && text[end - 1] == '\r' && d->errors == errors)
+			diag_error(d, path, lineno, (int)(end - start),
+				   "CRLF line ending; chapters use LF line endings (try: sed -i 's/\\r$//' %s)",
+				   path);
+		if (ls->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			ls->v = xrealloc(ls->v, cap * sizeof(*ls->v));
+		}
+		ls->v[ls->n].text = text + start;
+		ls->v[ls->n].len = end - start;
+		ls->v[ls->n].lineno = lineno++;
+		ls->n++;
+		start = end + 1;
+	}
+	return d->errors == errors ? 0 : -1;
+}
+
+/* Columns are 1-based byte offsets; a line may be indented up to 3 spaces. */
+static size_t fence_indent(const struct line *l)
+{
+	size_t i = 0;
+
+	while (i < l->len && i < 4 && l->text[i] == ' ')
+		i++;
+	return i;
+}
+
+/* Length of a run of c at the start of s[0..len). */
+static size_t run_of(const char *s, size_t len, char c)
+{
+	size_t n = 0;
+
+	while (n < len && s[n] == c)
+		n++;
+	return n;
+}
+
+/* True when l opens a fence; fills its character, length and info string. */
+static int is_opening_fence(const struct line *l, char *fch, size_t *flen,
+			    size_t *info, size_t *indent)
+{
+	size_t i = fence_indent(l), n;
+
+	if (i > 3 || i >= l->len || (l->text[i] != '`' && l->text[i] != '~'))
+		return 0;
+	n = run_of(l->text + i, l->len - i, l->text[i]);
+	if (n < 3)
+		return 0;
+	/* A backtick fence's info string may not contain a backtick. */
+	if (l->text[i] == '`' && memchr(l->text + i + n, '`', l->len - i - n))
+		return 0;
+	*fch = l->text[i];
+	*flen = n;
+	*indent = i;
+	*info = i + n;
+	return 1;
+}
+
+static int is_closing_fence(const struct line *l, char fch, size_t flen)
+{
+	size_t i = fence_indent(l), n;
+
+	if (i > 3)
+		return 0;
+	n = run_of(l->text + i, l->len - i, fch);
+	if (n < flen)
+		return 0;
+	for (i += n; i < l->len; i++)
+		if (l->text[i] != ' ' && l->text[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+static void classify(struct block *b, const char *path, struct diag *d)
+{
+	const char *file = attrs_get(&b->attrs, "file");
+	bool run = attrs_has_class(&b->attrs, "run");
+
+	b->kind = BLOCK_PROSE;
+	if (file && b->attrs.id) {
+		diag_error(d, path, b->line, b->attrs.id_col,
+			   "a block is either a file root (file=) or a named chunk (#%s), not both",
+			   b->attrs.id);
+	} else if (run && (file || b->attrs.id)) {
+		diag_error(d, path, b->line, file ? attrs_col(&b->attrs, "file") : b->attrs.id_col,
+			   "a run block cannot also be a %s", file ? "file root" : "named chunk");
+	} else if (file) {
+		b->kind = BLOCK_ROOT;
+		b->name = file;
+		b->name_col = attrs_col(&b->attrs, "file");
+		if (!*file)
+			diag_error(d, path, b->line, b->name_col, "empty file name");
+	} else if (b->attrs.id) {
+		b->kind = BLOCK_CHUNK;
+		b->name = b->attrs.id;
+		b->name_col = b->attrs.id_col;
+	} else if (run) {
+		b->kind = BLOCK_RUN;
+	}
+}
+
+static void add_block(struct chapter *c, struct block *b)
+{
+	c->blocks = xrealloc(c->blocks, (c->nblocks + 1) * sizeof(*c->blocks));
+	c->blocks[c->nblocks++] = *b;
+}
+
+/* Title: the first "# " heading outside fences; summary: the paragraph after it. */
+static void find_title(struct chapter *c, const struct lines *ls, size_t i)
+{
+	const struct line *l = &ls->v[i];
+	const char *s = l->text + 2;
+	size_t n = l->len - 2;
+	struct buf para = {0};
+
+	trim(&s, &n);
+	c->title = xstrndup(s, n);
+	c->title_line = l->lineno;
+	for (i++; i < ls->n && ls->v[i].len == 0; i++)
+		;
+	for (; i < ls->n && ls->v[i].len > 0; i++) {
+		l = &ls->v[i];
+		if (l->text[0] == '#' || l->text[0] == '`' || l->text[0] == '~' ||
+		    l->text[0] == ':' || l->text[0] == '<')
+			break;
+		if (para.len)
+			buf_putc(&para, ' ');
+		s = l->text;
+		n = l->len;
+		trim(&s, &n);
+		buf_add(&para, s, n);
+	}
+	c->summary = para.len ? buf_detach(&para) : NULL;
+	buf_free(&para);
+}
+
+int chapter_names(const char *path, char **slug, char **tag)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n < 7 || !ends_with(base, ".md") || !isdigit((unsigned char)base[0]) ||
+	    !isdigit((unsigned char)base[1]) || base[2] != '-')
+		return -1;
+	*slug = xstrndup(base, n - 3);
+	*tag = xasprintf("ch%c%c", base[0], base[1]);
+	return 0;
+}
+
+int chapter_parse(struct chapter *c, const char *path, const char *text,
+		  size_t len, struct diag *d)
+{
+	struct lines ls;
+	int errors = d->errors;
+
+	memset(c, 0, sizeof(*c));
+	c->path = xstrdup(path);
+	buf_add(&c->text, text, len);
+	if (chapter_names(path, &c->slug, &c->tag) < 0) {
+		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
+		return -1;
+	}
+	if (split_lines(&ls, path, c->text.data, c->text.len, d) < 0) {
+		free(ls.v);
+		return -1;
+	}
+	for (size_t i = 0; i < ls.n; i++) {
+		struct line *l = &ls.v[i];
+		struct block b;
+		size_t flen, info, indent, j;
+		const char *is;
+		size_t ilen;
+		char fch;
+
+		if (!is_opening_fence(l, &fch, &flen, &info, &indent)) {
+			if (!c->title && l->len > 2 && l->text[0] == '#' && l->text[1] == ' ')
+				find_title(c, &ls, i);
+			continue;
+		}
+		memset(&b, 0, sizeof(b));
+		b.line = l->lineno;
+		b.col = (int)indent + 1;
+		is = l->text + info;
+		ilen = l->len - info;
+		while (ilen && (*is == ' ' || *is == '\t')) {
+			is++;
+			ilen--;
+		}
+		b.info_col = (int)(is - l->text) + 1;
+		trim(&is, &ilen);
+		if (ilen && is[0] == '{')
+			attrs_parse(&b.attrs, is, ilen, path, l->lineno, b.info_col, d);
+		else if (ilen)
+			b.lang = xstrndup(is, strcspn(is, " \t") < ilen ? strcspn(is, " \t") : ilen);
+		for (j = i + 1; j < ls.n; j++)
+			if (is_closing_fence(&ls.v[j], fch, flen))
+				break;
+		if (j == ls.n) {
+			diag_error(d, path, b.line, b.col,
+				   "unclosed code fence: no closing %.*s before the end of the chapter",
+				   (int)flen, l->text + indent);
+			attrs_free(&b.attrs);
+			free(b.lang);
+			break;
+		}
+		b.nlines = j - i - 1;
+		b.lines = xmalloc((b.nlines ? b.nlines : 1) * sizeof(*b.lines));
+		for (size_t k = 0; k < b.nlines; k++) {
+			b.lines[k] = ls.v[i + 1 + k];
+			/* Strip the fence's indentation from the body, as CommonMark does. */
+			for (size_t s = 0; s < indent && b.lines[k].len && b.lines[k].text[0] == ' '; s++) {
+				b.lines[k].text++;
+				b.lines[k].len--;
+			}
+		}
+		b.close_line = ls.v[j].lineno;
+		classify(&b, path, d);
+		add_block(c, &b);
+		i = j;
+	}
+	free(ls.v);
+	return d->errors == errors ? 0 : -1;
+}
+
+int chapter_load(struct chapter *c, const char *path, struct diag *d)
+{
+	struct buf text = {0};
+	int rc;
+
+	if (read_file(path, &text) < 0) {
+		memset(c, 0, sizeof(*c));
+		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+		buf_free(&text);
+		return -1;
+	}
+	rc = chapter_parse(c, path, text.data ? text.data : "", text.len, d);
+	buf_free(&text);
+	return rc;
+}
+
+void chapter_free(struct chapter *c)
+{
+	for (size_t i = 0; i < c->nblocks; i++) {
+		attrs_free(&c->blocks[i].attrs);
+		free(c->blocks[i].lang);
+		free(c->blocks[i].lines);
+	}
+	free(c->blocks);
+	free(c->path);
+	free(c->slug);
+	free(c->tag);
+	free(c->title);
+	free(c->summary);
+	buf_free(&c->text);
+	memset(c, 0, sizeof(*c));
+}
+
+int line_reference(const struct line *l, const char **name, size_t *name_len,
+		   size_t *indent)
+{
+	size_t i = 0, end = l->len, start;
+
+	while (i < end && (l->text[i] == ' ' || l->text[i] == '\t'))
+		i++;
+	while (end > i && (l->text[end - 1] == ' ' || l->text[end - 1] == '\t'))
+		end--;
+	if (end - i < 5 || memcmp(l->text + i, "<<", 2) || memcmp(l->text + end - 2, ">>", 2))
+		return 0;
+	start = i + 2;
+	for (size_t k = start; k < end - 2; k++) {
+		char ch = l->text[k];
+
+		if (!isalnum((unsigned char)ch) && ch != '-' && ch != '_' && ch != '.' && ch != ':')
+			return 0;
+	}
+	*name = l->text + start;
+	*name_len = end - 2 - start;
+	*indent = i;
+	return 1;
+}

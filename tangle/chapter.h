@@ -1,0 +1,93 @@
+/*
+ * chapter.h - one chapter of the book, split into its fenced code blocks.
+ *
+ * A chapter is a file book/NN-slug.md. Only fences at the margin (at most
+ * three spaces of indentation, as CommonMark allows) are blocks; a fence
+ * opened with N backticks or tildes is closed by a line of at least N of the
+ * same character. A block is classified by its attributes:
+ *
+ *   {... file=PATH}   a root: its expansion becomes snippets/PATH
+ *   {... #name}       a named chunk, scoped to this chapter
+ *   {... .run}        a run block: a command and what its output must show
+ *   anything else     prose, shown and never compiled
+ */
+#ifndef TANGLE_CHAPTER_H
+#define TANGLE_CHAPTER_H
+
+#include <stddef.h>
+
+#include "attr.h"
+#include "diag.h"
+#include "util.h"
+
+/** What a fenced block is for. */
+enum block_kind {
+	BLOCK_PROSE,	/**< shown only */
+	BLOCK_ROOT,	/**< file=PATH: becomes a file in snippets/ */
+	BLOCK_CHUNK,	/**< #name: expanded where referenced */
+	BLOCK_RUN,	/**< .run: a command run by the build */
+};
+
+/** One line of a block body: a view into the chapter text. */
+struct line {
+	const char *text;	/**< not NUL-terminated */
+	size_t len;		/**< without the newline */
+	int lineno;		/**< 1-based line in the chapter */
+};
+
+/** A fenced code block. */
+struct block {
+	enum block_kind kind;
+	int line;		/**< line of the opening fence */
+	int col;		/**< column of the opening fence */
+	int info_col;		/**< column where the info string starts */
+	struct attrs attrs;	/**< parsed attributes (empty for "```c") */
+	char *lang;		/**< "```c" language word, or NULL */
+	const char *name;	/**< root path or chunk name (points into attrs) */
+	int name_col;		/**< column of the name's attribute */
+	struct line *lines;	/**< the body, without the fences */
+	size_t nlines;
+	int close_line;		/**< line of the closing fence */
+};
+
+/** A parsed chapter. */
+struct chapter {
+	char *path;		/**< as given, e.g. "book/02-threads.md" */
+	char *slug;		/**< "02-threads" */
+	char *tag;		/**< "ch02" */
+	char *title;		/**< text of the first "# " heading, or NULL */
+	int title_line;
+	char *summary;		/**< the first paragraph after the title, or NULL */
+	struct buf text;	/**< the whole file; lines point into it */
+	struct block *blocks;
+	size_t nblocks;
+};
+
+/**
+ * Load and parse the chapter at @p path. Errors are reported to @p d with
+ * their line and column; returns 0 or -1. On -1 the chapter may be partly
+ * filled and must still be released with chapter_free().
+ */
+int chapter_load(struct chapter *c, const char *path, struct diag *d);
+
+/** Parse @p len bytes of @p text as if read from @p path (for tests). */
+int chapter_parse(struct chapter *c, const char *path, const char *text,
+		  size_t len, struct diag *d);
+
+/**
+ * Derive "02-threads" and "ch02" from a path ending in NN-slug.md.
+ * Returns 0, or -1 when the name does not have that shape.
+ */
+int chapter_names(const char *path, char **slug, char **tag);
+
+/** Release everything @p c owns. */
+void chapter_free(struct chapter *c);
+
+/**
+ * If @p l is a reference line ("<<name>>" alone, after blanks), store the
+ * name's span and the indentation width and return 1; otherwise 0.
+ */
+int line_reference(const struct line *l, const char **name, size_t *name_len,
+		   size_t *indent);
+
+#endif

@@ -1,0 +1,204 @@
+/* fsutil.c - see fsutil.h. */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int make_dirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*s = saved;
+		if (!saved)
+			break;
+	}
+	if (rc == 0) {
+		struct stat st;
+
+		if (stat(dir, &st) < 0)
+			rc = -1;
+		else if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			rc = -1;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_atomic(const char *path, const void *data, size_t len)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	char *tmp;
+	int fd, saved;
+
+	if (slash) {
+		*slash = '\0';
+		if (*dir && make_dirs(dir) < 0) {
+			saved = errno;
+			free(dir);
+			errno = saved;
+			return -1;
+		}
+	}
+	free(dir);
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		unlink(tmp);
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+bool file_equals(const char *path, const void *data, size_t len)
+{
+	struct buf old = {0};
+	bool same;
+
+	if (read_file(path, &old) < 0)
+		return false;
+	same = old.len == len && (len == 0 || memcmp(old.data, data, len) == 0);
+	buf_free(&old);
+	return same;
+}
+
+int write_if_changed(const char *path, const void *data, size_t len, bool *changed)
+{
+	if (changed)
+		*changed = false;
+	if (file_equals(path, data, len))
+		return 0;
+	if (write_atomic(path, data, len) < 0)
+		return -1;
+	if (changed)
+		*changed = true;
+	return 0;
+}
+
+char *find_symlink(const char *top, const char *path)
+{
+	size_t start = strlen(top);
+	char *p = xstrdup(path);
+
+	if (strncmp(path, top, start) != 0)
+		start = 0;
+	for (size_t i = start; ; i++) {
+		if (p[i] == '/' || p[i] == '\0') {
+			char saved = p[i];
+			struct stat st;
+
+			p[i] = '\0';
+			if (i > 0 && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+				return p;
+			p[i] = saved;
+			if (!saved)
+				break;
+		}
+	}
+	free(p);
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(const char *top, const char *rel, struct strlist *out)
+{
+	char *dir = *rel ? xasprintf("%s/%s", top, rel) : xstrdup(top);
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!dh) {
+		int saved = errno;
+
+		free(dir);
+		if (saved == ENOENT && !*rel)
+			return 0;
+		errno = saved;
+		return -1;
+	}
+	while ((e = readdir(dh))) {
+		char *child, *full;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		full = xasprintf("%s/%s", top, child);
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (walk(top, child, out) < 0)
+				rc = -1;
+			free(child);
+		} else {
+			strlist_take(out, child);
+		}
+		free(full);
+	}
+	closedir(dh);
+	free(dir);
+	return rc;
+}
+
+int list_files(const char *dir, struct strlist *out)
+{
+	size_t first = out->len;
+	int rc = walk(dir, "", out);
+
+	qsort(out->items + first, out->len - first, sizeof(*out->items), cmp_str);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * fsutil.h - the only way the toolchain writes files.
+ *
+ * Every write goes to a temporary file in the destination's directory, is
+ * flushed with fsync() and then renamed over the destination, so a reader
+ * (or an interrupted build) sees the old file or the new one, never half of
+ * one. A file whose bytes would not change is not touched at all, so its
+ * timestamp keeps downstream build steps from re-running.
+ */
+#ifndef TANGLE_FSUTIL_H
+#define TANGLE_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/** Create @p dir and its missing parents (mode 0777 & umask). 0 or -1/errno. */
+int make_dirs(const char *dir);
+
+/**
+ * Write @p len bytes to @p path atomically, creating parent directories.
+ * Returns 0, or -1 with errno set (the destination is then unchanged).
+ */
+int write_atomic(const char *path, const void *data, size_t len);
+
+/**
+ * Like write_atomic(), but leave @p path alone when it already holds exactly
+ * these bytes. *@p changed (if not NULL) tells whether it was written.
+ */
+int write_if_changed(const char *path, const void *data, size_t len, bool *changed);
+
+/**
+ * True when @p path exists and holds exactly @p len bytes equal to @p data.
+ */
+bool file_equals(const char *path, const void *data, size_t len);
+
+/**
+ * Find a symbolic link among the components of @p path below @p top (a
+ * prefix of @p path) or @p path itself. Returns a newly allocated string
+ * naming the first link found, or NULL when there is none.
+ */
+char *find_symlink(const char *top, const char *path);
+
+/**
+ * Append to @p out the paths of the regular files under @p dir, relative to
+ * it, in sorted order. A missing @p dir gives no files. 0 or -1/errno.
+ */
+int list_files(const char *dir, struct strlist *out);
+
+#endif

@@ -1,0 +1,562 @@
+/* runspec.c - see runspec.h. */
+#include "runspec.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int number;
+} signals[] = {
+	{"SIGHUP", SIGHUP}, {"SIGINT", SIGINT}, {"SIGQUIT", SIGQUIT},
+	{"SIGILL", SIGILL}, {"SIGTRAP", SIGTRAP}, {"SIGABRT", SIGABRT},
+	{"SIGBUS", SIGBUS}, {"SIGFPE", SIGFPE}, {"SIGKILL", SIGKILL},
+	{"SIGUSR1", SIGUSR1}, {"SIGSEGV", SIGSEGV}, {"SIGUSR2", SIGUSR2},
+	{"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM}, {"SIGTERM", SIGTERM},
+	{"SIGCHLD", SIGCHLD}, {"SIGCONT", SIGCONT}, {"SIGSTOP", SIGSTOP},
+	{"SIGTSTP", SIGTSTP}, {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},
+};
+
+const char *signal_name(int sig)
+{
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (signals[i].number == sig)
+			return signals[i].name;
+	return NULL;
+}
+
+int signal_number(const char *name)
+{
+	char *end;
+	long n;
+
+	if (isdigit((unsigned char)name[0])) {
+		n = strtol(name, &end, 10);
+		return (*end || n <= 0 || n >= 65) ? 0 : (int)n;
+	}
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcmp(signals[i].name, name) || !strcmp(signals[i].name + 3, name))
+			return signals[i].number;
+	return 0;
+}
+
+static const char *const keywords[] = {
+	[EXPECT_CONTAINS] = "contains",
+	[EXPECT_LACKS] = "lacks",
+	[EXPECT_COUNT] = "count",
+	[EXPECT_ORDER] = "order",
+	[EXPECT_LINE] = "line",
+	[EXPECT_OUTPUT] = "output",
+	[EXPECT_ANYORDER] = "anyorder",
+};
+
+static const char *const run_classes[] = {"console", "run", "volatile", "hangs"};
+static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels"};
+
+static struct expect *add_expect(struct runspec *r, enum expect_kind kind, int line)
+{
+	struct expect *e;
+
+	r->expects = xrealloc(r->expects, (r->nexpects + 1) * sizeof(*r->expects));
+	e = &r->expects[r->nexpects++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->line = line;
+	return e;
+}
+
+static int check_regex(const char *re, const char *path, int line, int col, struct diag *d)
+{
+	regex_t rx;
+	int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+	char msg[256];
+
+	if (rc == 0) {
+		regfree(&rx);
+		return 0;
+	}
+	regerror(rc, &rx, msg, sizeof(msg));
+	diag_error(d, path, line, col, "bad regular expression '%s': %s", re, msg);
+	return -1;
+}
+
+/* Split "A => B => C" into regexes; each is trimmed. */
+static void split_order(struct strlist *out, const char *arg)
+{
+	const char *p = arg;
+
+	for (;;) {
+		const char *sep = strstr(p, "=>");
+		const char *end = sep ? sep : p + strlen(p);
+		const char *s = p;
+
+		while (s < end && isspace((unsigned char)*s))
+			s++;
+		while (end > s && isspace((unsigned char)end[-1]))
+			end--;
+		strlist_take(out, xstrndup(s, (size_t)(end - s)));
+		if (!sep)
+			break;
+		p = sep + 2;
+	}
+}
+
+static void parse_attrs(struct runspec *r, const struct attrs *a, const char *path,
+			int line, struct diag *d)
+{
+	const char *v;
+	char *end;
+
+	for (size_t i = 0; i < a->classes.len; i++) {
+		bool known = false;
+
+		for (size_t k = 0; k < sizeof(run_classes) / sizeof(run_classes[0]); k++)
+			known |= !strcmp(a->classes.items[i], run_classes[k]);
+		if (!known)
+			diag_error(d, path, line, 0,
+				   "unknown class '.%s' on a run block (known: .console .run .volatile .hangs)",
+				   a->classes.items[i]);
+	}
+	for (size_t i = 0; i < a->nkvs; i++) {
+		bool known = false;
+
+		for (size_t k = 0; k < sizeof(run_keys) / sizeof(run_keys[0]); k++)
+			known |= !strcmp(a->kvs[i].key, run_keys[k]);
+		if (!known)
+			diag_error(d, path, line, a->kvs[i].col,
+				   "unknown attribute '%s' on a run block (known: timeout exit signal name labels)",
+				   a->kvs[i].key);
+	}
+	r->timeout = 10;
+	if ((v = attrs_get(a, "timeout"))) {
+		errno = 0;
+		r->timeout = strtod(v, &end);
+		if (errno || *end || end == v || !(r->timeout > 0) || r->timeout > 3600)
+			diag_error(d, path, line, attrs_col(a, "timeout"),
+				   "timeout must be a number of seconds between 0 and 3600, not '%s'", v);
+	}
+	if ((v = attrs_get(a, "exit"))) {
+		long n = strtol(v, &end, 10);
+
+		if (*end || end == v || n < 0 || n > 255)
+			diag_error(d, path, line, attrs_col(a, "exit"),
+				   "exit must be a status between 0 and 255, not '%s'", v);
+		r->exit_status = (int)n;
+	}
+	if ((v = attrs_get(a, "signal"))) {
+		r->signal = signal_number(v);
+		if (!r->signal)
+			diag_error(d, path, line, attrs_col(a, "signal"),
+				   "unknown signal '%s' (write e.g. SIGKILL)", v);
+		if (attrs_get(a, "exit"))
+			diag_error(d, path, line, attrs_col(a, "signal"),
+				   "a run ends with an exit status or a signal, not both");
+	}
+	if ((v = attrs_get(a, "name"))) {
+		for (const char *p = v; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+				diag_error(d, path, line, attrs_col(a, "name"),
+					   "a run name is letters, digits, '-' and '_', not '%s'", v);
+		r->name = xstrdup(v);
+	}
+	if ((v = attrs_get(a, "labels"))) {
+		const char *p = v;
+
+		while (*p) {
+			size_t n;
+
+			while (*p == ' ')
+				p++;
+			n = strcspn(p, " ");
+			if (n)
+				strlist_take(&r->labels, xstrndup(p, n));
+			p += n;
+		}
+	}
+	r->hangs = attrs_has_class(a, "hangs");
+	r->is_volatile = attrs_has_class(a, "volatile");
+	if (r->hangs && (r->signal || attrs_get(a, "exit")))
+		diag_error(d, path, line, 0,
+			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
+}
+
+/* Programs are the build/bin/NAME words; ranks come from mpiexec -n N. */
+static void scan_command(struct runspec *r)
+{
+	const char *p = r->command;
+	bool mpi = false, want_ranks = false, first = true;
+
+	r->ranks = 1;
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, " \t");
+		if (!n)
+			break;
+		if (first && ((n == 7 && !memcmp(p, "mpiexec", 7)) || (n == 6 && !memcmp(p, "mpirun", 6))))
+			mpi = true;
+		if (want_ranks) {
+			long ranks = strtol(p, NULL, 10);
+
+			if (ranks > 0 && ranks < 1024)
+				r->ranks = (int)ranks;
+			want_ranks = false;
+		}
+		if (mpi && ((n == 2 && !memcmp(p, "-n", 2)) || (n == 3 && !memcmp(p, "-np", 3))))
+			want_ranks = true;
+		if (n > 10 && !memcmp(p, "build/bin/", 10)) {
+			char *prog = xstrndup(p + 10, n - 10);
+
+			if (!strlist_has(&r->programs, prog))
+				strlist_take(&r->programs, prog);
+			else
+				free(prog);
+		}
+		first = false;
+		p += n;
+	}
+}
+
+static void parse_expectation(struct runspec *r, const struct line *l, const char *path,
+			      struct diag *d)
+{
+	const char *colon = memchr(l->text, ':', l->len);
+	size_t klen = colon ? (size_t)(colon - l->text) : 0;
+	const char *arg;
+	size_t alen;
+	char *kw, *text;
+	long count = 0;
+	int kind = -1, argcol;
+
+	if (!colon) {
+		diag_error(d, path, l->lineno, 1,
+			   "expected 'keyword: argument' (contains, lacks, count N, order, line, output, anyorder)");
+		return;
+	}
+	kw = xstrndup(l->text, klen);
+	if (!strncmp(kw, "count ", 6)) {
+		char *end;
+
+		count = strtol(kw + 6, &end, 10);
+		if (*end || end == kw + 6 || count < 0)
+			diag_error(d, path, l->lineno, 7, "count needs a number: 'count 3: REGEX'");
+		kind = EXPECT_COUNT;
+	} else {
+		for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
+			if (k != EXPECT_COUNT && !strcmp(kw, keywords[k]))
+				kind = (int)k;
+	}
+	if (kind < 0) {
+		diag_error(d, path, l->lineno, 1,
+			   "unknown expectation '%s' (known: contains, lacks, count N, order, line, output, anyorder)",
+			   kw);
+		free(kw);
+		return;
+	}
+	free(kw);
+	arg = colon + 1;
+	alen = l->len - klen - 1;
+	if (alen && *arg == ' ') {
+		arg++;
+		alen--;
+	}
+	while (alen && (arg[alen - 1] == ' ' || arg[alen - 1] == '\t'))
+		alen--;
+	argcol = (int)(arg - l->text) + 1;
+	text = xstrndup(arg, alen);
+	if ((kind == EXPECT_OUTPUT || kind == EXPECT_ANYORDER) && r->nexpects &&
+	    r->expects[r->nexpects - 1].kind == (enum expect_kind)kind &&
+	    r->expects[r->nexpects - 1].args.len &&
+	    r->expects[r->nexpects - 1].line + (int)r->expects[r->nexpects - 1].args.len == l->lineno) {
+		strlist_take(&r->expects[r->nexpects - 1].args, text);
+		return;
+	}
+	if (kind == EXPECT_OUTPUT && r->is_volatile)
+		diag_error(d, path, l->lineno, 1,
+			   "a .volatile run's output varies, so it cannot be compared with output:");
+	if (kind == EXPECT_OUTPUT) {
+		for (size_t k = 0; k < r->nexpects; k++)
+			if (r->expects[k].kind == EXPECT_OUTPUT)
+				diag_error(d, path, l->lineno, 1,
+					   "the whole output is given once: keep the output: lines together");
+	}
+	struct expect *e = add_expect(r, (enum expect_kind)kind, l->lineno);
+
+	e->count = count;
+	if (kind == EXPECT_ORDER) {
+		split_order(&e->args, text);
+		if (e->args.len < 2)
+			diag_error(d, path, l->lineno, argcol, "order needs two regexes: 'order: A => B'");
+		free(text);
+	} else {
+		strlist_take(&e->args, text);
+	}
+	if (kind == EXPECT_CONTAINS || kind == EXPECT_LACKS || kind == EXPECT_COUNT ||
+	    kind == EXPECT_ORDER) {
+		for (size_t k = 0; k < e->args.len; k++) {
+			if (!*e->args.items[k])
+				diag_error(d, path, l->lineno, argcol, "empty regular expression");
+			else
+				check_regex(e->args.items[k], path, l->lineno, argcol, d);
+		}
+	}
+}
+
+int runspec_parse(struct runspec *r, const struct attrs *a,
+		  const struct line *lines, size_t nlines, const char *path,
+		  int fence_line, struct diag *d)
+{
+	int errors = d->errors;
+	size_t i = 0;
+	struct buf cmd = {0};
+
+	memset(r, 0, sizeof(*r));
+	parse_attrs(r, a, path, fence_line, d);
+	while (i < nlines && lines[i].len == 0)
+		i++;
+	if (i == nlines || lines[i].len < 2 || memcmp(lines[i].text, "$ ", 2)) {
+		diag_error(d, path, i < nlines ? lines[i].lineno : fence_line, 1,
+			   "a run block starts with the command, written '$ command'");
+		return -1;
+	}
+	r->command_line = lines[i].lineno;
+	buf_add(&cmd, lines[i].text + 2, lines[i].len - 2);
+	while (cmd.len && cmd.data[cmd.len - 1] == '\\' && ++i < nlines) {
+		cmd.len--;
+		buf_add(&cmd, lines[i].text, lines[i].len);
+	}
+	r->command = buf_detach(&cmd);
+	scan_command(r);
+	for (i++; i < nlines; i++) {
+		if (lines[i].len == 0)
+			continue;
+		parse_expectation(r, &lines[i], path, d);
+	}
+	return d->errors == errors ? 0 : -1;
+}
+
+void runspec_free(struct runspec *r)
+{
+	free(r->command);
+	free(r->name);
+	strlist_free(&r->labels);
+	strlist_free(&r->programs);
+	for (size_t i = 0; i < r->nexpects; i++)
+		strlist_free(&r->expects[i].args);
+	free(r->expects);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The captured output as lines (views into it), trailing blanks ignored. */
+struct outlines {
+	char **v;
+	size_t n;
+};
+
+static void split_output(struct outlines *o, const char *text, size_t len)
+{
+	size_t start = 0;
+
+	o->v = NULL;
+	o->n = 0;
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t e = end;
+
+		while (e > start && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+			e--;
+		o->v = xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
+		o->v[o->n++] = xstrndup(text + start, e - start);
+		start = end + 1;
+	}
+}
+
+static void free_output(struct outlines *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->v[i]);
+	free(o->v);
+}
+
+/* Indices of lines matching re: first and last, and how many. */
+static long matches(const struct outlines *o, const char *re, long *first, long *last)
+{
+	regex_t rx;
+	long n = 0;
+
+	*first = *last = -1;
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+		return -1;
+	for (size_t i = 0; i < o->n; i++) {
+		if (regexec(&rx, o->v[i], 0, NULL, 0) == 0) {
+			if (*first < 0)
+				*first = (long)i;
+			*last = (long)i;
+			n++;
+		}
+	}
+	regfree(&rx);
+	return n;
+}
+
+static int check_one(const struct expect *e, const struct outlines *o,
+		     const char *path, struct diag *d)
+{
+	long first, last, n;
+
+	switch (e->kind) {
+	case EXPECT_CONTAINS:
+		if (matches(o, e->args.items[0], &first, &last) > 0)
+			return 0;
+		diag_error(d, path, e->line, 0, "no output line matches /%s/", e->args.items[0]);
+		return 1;
+	case EXPECT_LACKS:
+		if (matches(o, e->args.items[0], &first, &last) == 0)
+			return 0;
+		diag_error(d, path, e->line, 0, "output line %ld matches /%s/, which must not appear: %s",
+			   first + 1, e->args.items[0], o->v[first]);
+		return 1;
+	case EXPECT_COUNT:
+		n = matches(o, e->args.items[0], &first, &last);
+		if (n == e->count)
+			return 0;
+		diag_error(d, path, e->line, 0, "%ld output lines match /%s/, expected %ld",
+			   n, e->args.items[0], e->count);
+		return 1;
+	case EXPECT_ORDER:
+		for (size_t k = 0; k + 1 < e->args.len; k++) {
+			long f1, l1, f2, l2;
+
+			if (matches(o, e->args.items[k], &f1, &l1) <= 0 ||
+			    matches(o, e->args.items[k + 1], &f2, &l2) <= 0) {
+				diag_error(d, path, e->line, 0, "order: no output line matches /%s/",
+					   f1 < 0 ? e->args.items[k] : e->args.items[k + 1]);
+				return 1;
+			}
+			if (l1 >= f2) {
+				diag_error(d, path, e->line, 0,
+					   "order: line %ld (/%s/) comes after line %ld (/%s/): %s",
+					   l1 + 1, e->args.items[k], f2 + 1, e->args.items[k + 1], o->v[l1]);
+				return 1;
+			}
+		}
+		return 0;
+	case EXPECT_LINE:
+		for (size_t i = 0; i < o->n; i++)
+			if (!strcmp(o->v[i], e->args.items[0]))
+				return 0;
+		diag_error(d, path, e->line, 0, "no output line is exactly '%s'", e->args.items[0]);
+		return 1;
+	case EXPECT_OUTPUT:
+		for (size_t i = 0; i < e->args.len || i < o->n; i++) {
+			if (i >= e->args.len || i >= o->n || strcmp(o->v[i], e->args.items[i])) {
+				diag_error(d, path, e->line + (int)(i < e->args.len ? i : e->args.len - 1), 0,
+					   "output line %zu is '%s', expected '%s'", i + 1,
+					   i < o->n ? o->v[i] : "(end of output)",
+					   i < e->args.len ? e->args.items[i] : "(end of output)");
+				return 1;
+			}
+		}
+		return 0;
+	case EXPECT_ANYORDER: {
+		bool *used = xcalloc(o->n + 1, sizeof(*used));
+		int failed = 0;
+
+		for (size_t k = 0; k < e->args.len && !failed; k++) {
+			size_t i;
+
+			for (i = 0; i < o->n; i++)
+				if (!used[i] && !strcmp(o->v[i], e->args.items[k]))
+					break;
+			if (i < o->n) {
+				used[i] = true;
+			} else {
+				diag_error(d, path, e->line + (int)k, 0,
+					   "no (further) output line is exactly '%s'", e->args.items[k]);
+				failed = 1;
+			}
+		}
+		free(used);
+		return failed;
+	}
+	}
+	return 0;
+}
+
+int runspec_check(const struct runspec *r, const char *output, size_t len,
+		  bool timed_out, int exit_status, int signal,
+		  const char *path, struct diag *d)
+{
+	struct outlines o;
+	int failures = 0;
+	int line = r->command_line;
+
+	if (r->hangs && !timed_out) {
+		diag_error(d, path, line, 0, "the run was expected to hang until its timeout (%gs) but it ended",
+			   r->timeout);
+		failures++;
+	} else if (!r->hangs && timed_out) {
+		diag_error(d, path, line, 0, "the run timed out after %gs", r->timeout);
+		failures++;
+	} else if (!r->hangs && r->signal && signal != r->signal) {
+		diag_error(d, path, line, 0, "expected the run to die of %s, but it %s %d",
+			   signal_name(r->signal), signal ? "died of signal" : "exited with status",
+			   signal ? signal : exit_status);
+		failures++;
+	} else if (!r->hangs && !r->signal && (signal || exit_status != r->exit_status)) {
+		if (signal)
+			diag_error(d, path, line, 0, "the run died of %s (expected exit status %d)",
+				   signal_name(signal) ? signal_name(signal) : "a signal", r->exit_status);
+		else
+			diag_error(d, path, line, 0, "the run exited with status %d (expected %d)",
+				   exit_status, r->exit_status);
+		failures++;
+	}
+	split_output(&o, output, len);
+	for (size_t i = 0; i < r->nexpects; i++)
+		failures += check_one(&r->expects[i], &o, path, d);
+	free_output(&o);
+	return failures;
+}
+
+char *expect_describe(const struct expect *e)
+{
+	struct buf b = {0};
+
+	switch (e->kind) {
+	case EXPECT_CONTAINS:
+		buf_printf(&b, "a line matches /%s/", e->args.items[0]);
+		break;
+	case EXPECT_LACKS:
+		buf_printf(&b, "no line matches /%s/", e->args.items[0]);
+		break;
+	case EXPECT_COUNT:
+		buf_printf(&b, "exactly %ld line%s match%s /%s/", e->count, e->count == 1 ? "" : "s",
+			   e->count == 1 ? "es" : "", e->args.items[0]);
+		break;
+	case EXPECT_ORDER:
+		buf_puts(&b, "in order: ");
+		for (size_t k = 0; k < e->args.len; k++)
+			buf_printf(&b, "%s/%s/", k ? " before " : "", e->args.items[k]);
+		break;
+	case EXPECT_LINE:
+		buf_printf(&b, "a line reads \"%s\"", e->args.items[0]);
+		break;
+	case EXPECT_OUTPUT:
+		buf_printf(&b, "the whole output is exactly the %zu line%s expected", e->args.len,
+			   e->args.len == 1 ? "" : "s");
+		break;
+	case EXPECT_ANYORDER:
+		buf_printf(&b, "%zu expected line%s appear in any order", e->args.len,
+			   e->args.len == 1 ? "" : "s");
+		break;
+	}
+	return buf_detach(&b);
+}

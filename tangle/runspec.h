@@ -1,0 +1,106 @@
+/*
+ * runspec.h - run blocks: a command as the reader types it, and what must
+ * hold of its output.
+ *
+ *     ```{.console .run timeout=10}
+ *     $ build/bin/barrier
+ *     line: START RACE!!!!
+ *     count 3: reached the barrier at
+ *     order: reached the barrier => ^Race over!$
+ *     ```
+ *
+ * The first line is "$ command" (a trailing '\' continues it on the next
+ * line). Every later non-blank line is one expectation, "keyword: argument":
+ *
+ *   contains: RE       some output line matches the extended regex RE
+ *   lacks: RE          no output line matches RE
+ *   count N: RE        exactly N output lines match RE
+ *   order: A => B      every line matching A comes before every line
+ *                      matching B, and both match (chains: A => B => C)
+ *   line: TEXT         some output line is exactly TEXT
+ *   output: TEXT       consecutive output: lines are the whole output, in order
+ *   anyorder: TEXT     consecutive anyorder: lines all appear, in any order
+ *
+ * Attributes: timeout=SECONDS (default 10), exit=N (default 0),
+ * signal=NAME (the run must die of this signal), name=ID (the run's name),
+ * labels="a b" (extra CTest labels); classes .volatile (output varies,
+ * timings: shown with provenance, never compared exactly, run alone) and
+ * .hangs (the run must still be running at its timeout: a deadlock shown on
+ * purpose).
+ */
+#ifndef TANGLE_RUNSPEC_H
+#define TANGLE_RUNSPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "attr.h"
+#include "chapter.h"
+#include "diag.h"
+#include "util.h"
+
+/** The kinds of expectation, one per keyword. */
+enum expect_kind {
+	EXPECT_CONTAINS,
+	EXPECT_LACKS,
+	EXPECT_COUNT,
+	EXPECT_ORDER,
+	EXPECT_LINE,
+	EXPECT_OUTPUT,
+	EXPECT_ANYORDER,
+};
+
+/** One expectation; output: and anyorder: groups hold one line per arg. */
+struct expect {
+	enum expect_kind kind;
+	int line;		/**< chapter line of the (first) keyword */
+	long count;		/**< for EXPECT_COUNT */
+	struct strlist args;	/**< regexes or literal lines */
+};
+
+/** A parsed run block. */
+struct runspec {
+	char *command;		/**< without "$ ", continuation lines joined */
+	int command_line;
+	double timeout;		/**< seconds */
+	int exit_status;	/**< expected exit status (when signal == 0) */
+	int signal;		/**< expected terminating signal, or 0 */
+	bool hangs;		/**< must time out */
+	bool is_volatile;	/**< output varies between runs */
+	char *name;		/**< name= attribute, or NULL */
+	struct strlist labels;	/**< labels= attribute, split on blanks */
+	struct strlist programs;/**< NAME for each build/bin/NAME in the command */
+	int ranks;		/**< mpiexec -n N, or 1 */
+	struct expect *expects;
+	size_t nexpects;
+};
+
+/**
+ * Parse a run block whose attributes are @p a and body @p lines (line numbers
+ * in the chapter @p path). Errors go to @p d; returns 0 or -1.
+ */
+int runspec_parse(struct runspec *r, const struct attrs *a,
+		  const struct line *lines, size_t nlines, const char *path,
+		  int fence_line, struct diag *d);
+
+/** Release everything @p r owns. */
+void runspec_free(struct runspec *r);
+
+/** Name of a signal ("SIGKILL") for a number, or NULL. */
+const char *signal_name(int sig);
+/** Number of a signal given as "SIGKILL", "KILL" or "9"; 0 when unknown. */
+int signal_number(const char *name);
+
+/**
+ * Check @p r's expectations against @p output (the captured stdout and
+ * stderr) and the way the run ended. Each failure is reported to @p d at the
+ * expectation's line in @p path. Returns the number of failures.
+ */
+int runspec_check(const struct runspec *r, const char *output, size_t len,
+		  bool timed_out, int exit_status, int signal,
+		  const char *path, struct diag *d);
+
+/** A one-line English description of @p e, for the rendered book. */
+char *expect_describe(const struct expect *e);
+
+#endif

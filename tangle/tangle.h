@@ -1,0 +1,55 @@
+/*
+ * tangle.h - from a loaded book to the files the build needs.
+ *
+ * tangle_book() produces, in memory:
+ *   - snippets: snippets/PATH for every root, clean C with one header line;
+ *   - build copies: gen/src/PATH, the same code with #line directives so that
+ *     the compiler reports errors at book/NN-slug.md:LINE;
+ *   - run specs: gen/runs/ID.run (the run block's attributes and body, what
+ *     the run tool needs) and gen/runs/ID.loc (where it is in the chapter:
+ *     kept apart so that moving a block does not re-run its program);
+ *   - gen/manifest.cmake: the programs, their libraries and the runs, as
+ *     calls to the lit_* functions of the CMake build;
+ *   - gen/programs.tsv: "name<TAB>kind" per program, for `make run`.
+ * Nothing is written here; the tangle command decides what to write.
+ */
+#ifndef TANGLE_TANGLE_H
+#define TANGLE_TANGLE_H
+
+#include "book.h"
+#include "util.h"
+
+/** One file to produce: a path relative to its area and its bytes. */
+struct output {
+	char *path;
+	struct buf data;
+};
+
+/** A set of files to produce. */
+struct outputs {
+	struct output *v;
+	size_t n;
+};
+
+/** Everything one tangle of the book produces. */
+struct tangle_result {
+	struct outputs snippets;	/**< relative to snippets/ */
+	struct outputs gen;		/**< relative to the build's gen/ */
+};
+
+/** Expand every root and describe every program and run of @p b. */
+void tangle_book(const struct book *b, struct tangle_result *out);
+
+/** Release everything @p t owns. */
+void tangle_result_free(struct tangle_result *t);
+
+/**
+ * The header line for a generated file (with its newline), chosen by the
+ * file's extension, or NULL for a file type that takes no header (data).
+ */
+char *snippet_header(const char *path, const char *chapter_path);
+
+/** True when @p text starts with a header snippet_header() could write. */
+bool has_snippet_header(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * tangle - extract the programs of the book.
+ *
+ *   tangle [--snippets DIR] [--gen DIR] CHAPTER.md...
+ *   tangle --check [--snippets DIR] CHAPTER.md...
+ *
+ * Reads the chapters in book order, checks the whole web, and only when
+ * there is no error writes snippets/ (and, with --gen, the build copies, run
+ * specs and manifest). Files whose bytes do not change are not touched;
+ * generated files that no chapter produces any more are removed. --check
+ * writes nothing and exits 1 when snippets/ differs from a fresh tangle.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "book.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "tangle.h"
+
+static void usage(void)
+{
+	fputs("usage: tangle [--check] [--snippets DIR] [--gen DIR] CHAPTER.md...\n", stderr);
+	exit(2);
+}
+
+static bool produced(const struct outputs *o, const char *prefix, const char *path)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; i < o->n; i++)
+		if (!strncmp(o->v[i].path, prefix, n) && !strcmp(o->v[i].path + n, path))
+			return true;
+	return false;
+}
+
+/* Compare snippets/ with a fresh tangle; report every difference. */
+static int check_snippets(const struct tangle_result *t, const char *dir)
+{
+	struct strlist present = {0};
+	int drift = 0;
+
+	for (size_t i = 0; i < t->snippets.n; i++) {
+		char *path = xasprintf("%s/%s", dir, t->snippets.v[i].path);
+
+		if (access(path, F_OK) < 0) {
+			printf("%s: missing (a chapter defines it)\n", path);
+			drift++;
+		} else if (!file_equals(path, t->snippets.v[i].data.data, t->snippets.v[i].data.len)) {
+			printf("%s: differs from a fresh tangle of the book\n", path);
+			drift++;
+		}
+		free(path);
+	}
+	if (list_files(dir, &present) < 0) {
+		fprintf(stderr, "tangle: cannot list %s: %s\n", dir, strerror(errno));
+		drift++;
+	}
+	for (size_t i = 0; i < present.len; i++) {
+		if (produced(&t->snippets, "", present.items[i]))
+			continue;
+		printf("%s/%s: no chapter produces this file\n", dir, present.items[i]);
+		drift++;
+	}
+	strlist_free(&present);
+	if (drift)
+		printf("tangle: %d file%s in %s differ from the book; run 'make' to re-tangle and commit the result\n",
+		       drift, drift == 1 ? "" : "s", dir);
+	return drift ? 1 : 0;
+}
+
+/* Refuse to write through a symbolic link: it could lead outside the tree. */
+static int check_links(const struct outputs *o, const char *dir, struct diag *d)
+{
+	int errors = d->errors;
+	char *link = find_symlink("", dir);
+
+	if (link) {
+		diag_error(d, link, 0, 0, "is a symbolic link; tangle writes only inside a real %s/", dir);
+		free(link);
+		return -1;
+	}
+	for (size_t i = 0; i < o->n; i++) {
+		char *path = xasprintf("%s/%s", dir, o->v[i].path);
+
+		link = find_symlink(dir, path);
+		if (link) {
+			diag_error(d, link, 0, 0,
+				   "is a symbolic link; tangle will not write %s through it", path);
+			free(link);
+		}
+		free(path);
+	}
+	return d->errors == errors ? 0 : -1;
+}
+
+/* Write what changed; returns the number of files written or -1. */
+static int write_outputs(const struct outputs *o, const char *dir, int *written)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		char *path = xasprintf("%s/%s", dir, o->v[i].path);
+		bool changed;
+
+		if (write_if_changed(path, o->v[i].data.data ? o->v[i].data.data : "",
+				     o->v[i].data.len, &changed) < 0) {
+			fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		*written += changed;
+		free(path);
+	}
+	return 0;
+}
+
+/*
+ * Remove files under dir/sub that the tangle no longer produces. In
+ * snippets/ only files carrying the generated header are ours to remove.
+ */
+static void remove_stale(const struct outputs *o, const char *dir, const char *sub,
+			 bool need_header, int *removed)
+{
+	struct strlist present = {0};
+	char *top = *sub ? xasprintf("%s/%s", dir, sub) : xstrdup(dir);
+	char *prefix = *sub ? xasprintf("%s/", sub) : xstrdup("");
+
+	list_files(top, &present);
+	for (size_t i = 0; i < present.len; i++) {
+		char *path;
+		struct buf text = {0};
+
+		if (produced(o, prefix, present.items[i]))
+			continue;
+		path = xasprintf("%s/%s", top, present.items[i]);
+		if (need_header && (read_file(path, &text) < 0 ||
+				    !has_snippet_header(text.data ? text.data : "", text.len))) {
+			fprintf(stderr, "%s: warning: no chapter produces this file; remove it by hand\n", path);
+		} else if (unlink(path) == 0) {
+			fprintf(stderr, "tangle: removed %s (no chapter produces it any more)\n", path);
+			(*removed)++;
+		}
+		buf_free(&text);
+		free(path);
+	}
+	strlist_free(&present);
+	free(top);
+	free(prefix);
+}
+
+int main(int argc, char **argv)
+{
+	const char *snippets = "snippets", *gen = NULL;
+	bool check = false;
+	struct diag d;
+	struct book b;
+	struct tangle_result t;
+	int i, rc = 0, written = 0, removed = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--check"))
+			check = true;
+		else if (!strcmp(argv[i], "--snippets") && i + 1 < argc)
+			snippets = argv[++i];
+		else if (!strcmp(argv[i], "--gen") && i + 1 < argc)
+			gen = argv[++i];
+		else
+			usage();
+	}
+	if (i == argc)
+		usage();
+	diag_init(&d, stderr);
+	if (book_load(&b, argv + i, (size_t)(argc - i), BOOK_WHOLE, &d) < 0) {
+		fprintf(stderr, "tangle: %d error%s; nothing written\n", d.errors, d.errors == 1 ? "" : "s");
+		book_free(&b);
+		return 1;
+	}
+	tangle_book(&b, &t);
+	if (check) {
+		rc = check_snippets(&t, snippets);
+	} else if (check_links(&t.snippets, snippets, &d) < 0 ||
+		   (gen && check_links(&t.gen, gen, &d) < 0)) {
+		fprintf(stderr, "tangle: %d error%s; nothing written\n", d.errors, d.errors == 1 ? "" : "s");
+		rc = 1;
+	} else if (write_outputs(&t.snippets, snippets, &written) < 0 ||
+		   (gen && write_outputs(&t.gen, gen, &written) < 0)) {
+		rc = 1;
+	} else {
+		remove_stale(&t.snippets, snippets, "", true, &removed);
+		if (gen) {
+			remove_stale(&t.gen, gen, "src", false, &removed);
+			remove_stale(&t.gen, gen, "runs", false, &removed);
+		}
+		if (written)
+			fprintf(stderr, "tangle: %zu chapter%s, %zu file%s: %d written, %zu unchanged\n",
+				b.nchapters, b.nchapters == 1 ? "" : "s",
+				t.snippets.n + t.gen.n, t.snippets.n + t.gen.n == 1 ? "" : "s",
+				written, t.snippets.n + t.gen.n - (size_t)written);
+	}
+	tangle_result_free(&t);
+	book_free(&b);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/*
+ * util.h - memory, growable buffers and string helpers for the toolchain.
+ *
+ * Allocation failures are not recoverable in a command-line tool that holds a
+ * book in memory, so the x* allocators print a message and exit(1), as git's
+ * do. Everything else reports errors to its caller.
+ */
+#ifndef TANGLE_UTIL_H
+#define TANGLE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/** Allocate @p size bytes or exit with "out of memory". Never returns NULL. */
+void *xmalloc(size_t size);
+/** Zeroed allocation of @p n elements of @p size bytes; exits on failure or overflow. */
+void *xcalloc(size_t n, size_t size);
+/** Resize @p ptr to @p size bytes; exits on failure. */
+void *xrealloc(void *ptr, size_t size);
+/** Copy of the NUL-terminated string @p s. */
+char *xstrdup(const char *s);
+/** Copy of the first @p n bytes of @p s, NUL-terminated. */
+char *xstrndup(const char *s, size_t n);
+/** printf into a freshly allocated string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * A growable byte buffer. data is always NUL-terminated (so it can be used
+ * as a C string when it holds text) and len never counts that terminator.
+ * A zeroed struct buf is a valid empty buffer.
+ */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/** Make sure at least @p extra more bytes fit without reallocation. */
+void buf_grow(struct buf *b, size_t extra);
+/** Append @p n bytes. */
+void buf_add(struct buf *b, const void *data, size_t n);
+/** Append a NUL-terminated string. */
+void buf_puts(struct buf *b, const char *s);
+/** Append one byte. */
+void buf_putc(struct buf *b, char c);
+/** Append formatted text. */
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** va_list form of buf_printf. */
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/** Forget the contents, keep the storage. */
+void buf_reset(struct buf *b);
+/** Release the storage; the buffer is empty and reusable afterwards. */
+void buf_free(struct buf *b);
+/** Give the caller the NUL-terminated contents; the buffer becomes empty. */
+char *buf_detach(struct buf *b);
+
+/** A growable array of owned strings. A zeroed struct strlist is empty. */
+struct strlist {
+	char **items;
+	size_t len;
+	size_t cap;
+};
+
+/** Append a copy of @p s. */
+void strlist_add(struct strlist *l, const char *s);
+/** Append @p s, taking ownership of it. */
+void strlist_take(struct strlist *l, char *s);
+/** True when an item equal to @p s is present. */
+bool strlist_has(const struct strlist *l, const char *s);
+/** Free every item and the array. */
+void strlist_free(struct strlist *l);
+
+/** True when @p s starts with @p prefix. */
+bool starts_with(const char *s, const char *prefix);
+/** True when @p s ends with @p suffix. */
+bool ends_with(const char *s, const char *suffix);
+/** Levenshtein distance between two strings (used for "did you mean"). */
+size_t edit_distance(const char *a, const char *b);
+
+/**
+ * Read the whole file at @p path into @p out (replacing its contents).
+ * Returns 0, or -1 with errno set.
+ */
+int read_file(const char *path, struct buf *out);
+
+#endif

@@ -1,0 +1,414 @@
+/* weave.c - see weave.h. */
+#include "weave.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void md_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (ispunct((unsigned char)*s) && *s != ',' && *s != '.' && *s != '-' &&
+		    *s != '/' && *s != ':' && *s != ';' && *s != '?' && *s != '%')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+}
+
+/* An inline code span that holds s whatever backticks it contains. */
+static void md_code(struct buf *b, const char *s)
+{
+	size_t longest = 0, run = 0, ticks;
+
+	for (const char *p = s; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	ticks = longest + 1;
+	for (size_t i = 0; i < ticks; i++)
+		buf_putc(b, '`');
+	buf_puts(b, " ");
+	buf_puts(b, s);
+	buf_puts(b, " ");
+	for (size_t i = 0; i < ticks; i++)
+		buf_putc(b, '`');
+}
+
+/* A fence longer than any run of backticks in the lines it encloses. */
+static size_t fence_for(const char *text, size_t len)
+{
+	size_t longest = 0, run = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		run = text[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	return longest < 3 ? 3 : longest + 1;
+}
+
+static void put_fence(struct buf *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_putc(b, '`');
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2; min = 0x80; cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3; min = 0x800; cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4; min = 0x10000; cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static void clean_text(struct buf *b, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(s + i, len - i);
+
+		if (n == 1 && s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') {
+			if (s[i] != '\r')
+				buf_puts(b, "\xef\xbf\xbd");
+			i++;
+		} else if (n == 0) {
+			buf_puts(b, "\xef\xbf\xbd");
+			i++;
+		} else {
+			buf_add(b, s + i, n);
+			i += n;
+		}
+	}
+}
+
+void sanitize_output(struct buf *b, const char *text, size_t len)
+{
+	size_t lines = 0, head_end = 0, tail_start = len, seen = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			lines++;
+	if (len && text[len - 1] != '\n')
+		lines++;
+	if (lines <= WEAVE_HEAD_LINES + WEAVE_TAIL_LINES + 5) {
+		clean_text(b, text, len);
+		return;
+	}
+	for (size_t i = 0; i < len && seen < WEAVE_HEAD_LINES; i++)
+		if (text[i] == '\n') {
+			seen++;
+			head_end = i + 1;
+		}
+	seen = 0;
+	for (size_t i = len; i > 0; i--) {
+		if (text[i - 1] == '\n' && i != len && ++seen == WEAVE_TAIL_LINES) {
+			tail_start = i;
+			break;
+		}
+	}
+	clean_text(b, text, head_end);
+	buf_printf(b, "[... %zu lines not shown ...]\n", lines - WEAVE_HEAD_LINES - WEAVE_TAIL_LINES);
+	clean_text(b, text + tail_start, len - tail_start);
+}
+
+static void put_anchor_text(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_putc(b, isalnum((unsigned char)*s) || *s == '-' || *s == '_' ? *s : '-');
+}
+
+char *block_anchor(const struct chapter *c, const struct block *blk)
+{
+	struct buf b = {0};
+	size_t part = 0;
+
+	buf_printf(&b, "%s-", c->tag);
+	if (blk->kind == BLOCK_ROOT) {
+		buf_puts(&b, "file-");
+		put_anchor_text(&b, blk->name);
+		return buf_detach(&b);
+	}
+	put_anchor_text(&b, blk->name);
+	for (size_t i = 0; i < c->nblocks && &c->blocks[i] != blk; i++)
+		if (c->blocks[i].kind == BLOCK_CHUNK && !strcmp(c->blocks[i].name, blk->name))
+			part++;
+	if (part)
+		buf_printf(&b, "-%zu", part + 1);
+	return buf_detach(&b);
+}
+
+/* The chunks a block references, in order of first use, no repeats. */
+static void references_of(const struct book *bk, const struct chapter *c,
+			  const struct block *blk, const struct chunk **out, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < blk->nlines; i++) {
+		const char *name;
+		size_t len, indent;
+		const struct chunk *k;
+		bool dup = false;
+
+		if (!line_reference(&blk->lines[i], &name, &len, &indent))
+			continue;
+		if (!(k = book_chunk(bk, c, name, len)))
+			continue;
+		for (size_t j = 0; j < *n; j++)
+			dup |= out[j] == k;
+		if (!dup)
+			out[(*n)++] = k;
+	}
+}
+
+static void link_chunk(struct buf *md, const struct chapter *c, const struct chunk *k)
+{
+	char *anchor = block_anchor(c, k->parts[0]);
+
+	buf_puts(md, "[⟨");
+	md_escape(md, k->name);
+	buf_printf(md, "⟩](#%s)", anchor);
+	free(anchor);
+}
+
+static void link_block(struct buf *md, const struct chapter *c, const struct block *blk)
+{
+	char *anchor = block_anchor(c, blk);
+
+	if (blk->kind == BLOCK_ROOT) {
+		buf_puts(md, "[");
+		md_escape(md, blk->name);
+		buf_printf(md, "](#%s)", anchor);
+	} else {
+		buf_puts(md, "[⟨");
+		md_escape(md, blk->name);
+		buf_printf(md, "⟩](#%s)", anchor);
+	}
+	free(anchor);
+}
+
+static void weave_code(struct buf *md, const struct book *bk, const struct chapter *c,
+		       const struct block *blk, const struct weave_links *links)
+{
+	char *anchor = block_anchor(c, blk);
+	const struct chunk **refs = xcalloc(blk->nlines + 1, sizeof(*refs));
+	size_t nrefs, fence, part = 0, nparts = 1;
+	struct buf body = {0};
+	const char *lang = blk->attrs.classes.len ? blk->attrs.classes.items[0] : "c";
+
+	for (size_t i = 0; i < blk->nlines; i++) {
+		buf_add(&body, blk->lines[i].text, blk->lines[i].len);
+		buf_putc(&body, '\n');
+	}
+	buf_printf(md, "::: {.chunk-head #%s}\n", anchor);
+	if (blk->kind == BLOCK_ROOT) {
+		buf_puts(md, "[File]{.chunk-kind} [");
+		md_escape(md, blk->name);
+		buf_puts(md, "]{.chunk-name}");
+		if (links->snippets_url) {
+			buf_printf(md, " · [snippets/");
+			md_escape(md, blk->name);
+			buf_printf(md, "](%s/%s){.snippet-link}", links->snippets_url, blk->name);
+		}
+	} else {
+		const struct chunk *k = book_chunk(bk, c, blk->name, strlen(blk->name));
+
+		nparts = k->nparts;
+		for (size_t p = 0; p < k->nparts; p++)
+			if (k->parts[p] == blk)
+				part = p;
+		buf_puts(md, "[Chunk]{.chunk-kind} [⟨");
+		md_escape(md, blk->name);
+		buf_printf(md, "⟩ %s]{.chunk-name}", part ? "+≡" : "≡");
+		if (nparts > 1)
+			buf_printf(md, " [part %zu of %zu]{.chunk-part}", part + 1, nparts);
+		/* Used in: every block of the chapter that references this chunk. */
+		for (size_t i = 0, used = 0; i < c->nblocks; i++) {
+			const struct block *user = &c->blocks[i];
+			const struct chunk **ur;
+			size_t nur;
+
+			if (user->kind != BLOCK_ROOT && user->kind != BLOCK_CHUNK)
+				continue;
+			ur = xcalloc(user->nlines + 1, sizeof(*ur));
+			references_of(bk, c, user, ur, &nur);
+			for (size_t j = 0; j < nur; j++) {
+				if (ur[j] != k)
+					continue;
+				buf_puts(md, used++ ? ", " : " · used in ");
+				link_block(md, c, user);
+			}
+			free(ur);
+		}
+	}
+	buf_puts(md, "\n:::\n\n");
+	fence = fence_for(body.data ? body.data : "", body.len);
+	put_fence(md, fence);
+	buf_printf(md, "{.%s .literate}\n", lang);
+	buf_add(md, body.data, body.len);
+	put_fence(md, fence);
+	buf_puts(md, "\n");
+	references_of(bk, c, blk, refs, &nrefs);
+	if (nrefs) {
+		buf_puts(md, "\n::: {.chunk-uses}\nUses ");
+		for (size_t i = 0; i < nrefs; i++) {
+			if (i)
+				buf_puts(md, ", ");
+			link_chunk(md, c, refs[i]);
+		}
+		buf_puts(md, ".\n:::\n");
+	}
+	free(refs);
+	free(anchor);
+	buf_free(&body);
+}
+
+static const char *meta(const struct capture_file *cf, const char *key)
+{
+	const char *v = json_flat_get(&cf->meta, key);
+
+	return v ? v : "";
+}
+
+static void weave_run(struct buf *md, const struct run *r, const struct capture_file *cf,
+		      const struct weave_links *links)
+{
+	struct buf out = {0};
+	size_t fence;
+	const char *sig = json_flat_get(&cf->meta, "signal");
+	bool timed_out = !strcmp(meta(cf, "timed_out"), "true");
+	double wall = atof(meta(cf, "wall_seconds"));
+	const char *date = meta(cf, "date");
+	char *day;
+
+	buf_printf(md, "::: {.run #run-%s}\n", r->id);
+	fence = fence_for(r->spec.command, strlen(r->spec.command));
+	put_fence(md, fence);
+	buf_puts(md, "{.console .command}\n$ ");
+	buf_puts(md, r->spec.command);
+	buf_puts(md, "\n");
+	put_fence(md, fence);
+	buf_puts(md, "\n\n");
+
+	sanitize_output(&out, cf->text.data ? cf->text.data : "", cf->text.len);
+	if (out.len == 0)
+		buf_puts(&out, "(no output)\n");
+	else if (out.data[out.len - 1] != '\n')
+		buf_putc(&out, '\n');
+	fence = fence_for(out.data, out.len);
+	put_fence(md, fence);
+	buf_puts(md, "{.output}\n");
+	buf_add(md, out.data, out.len);
+	put_fence(md, fence);
+	buf_puts(md, "\n\n::: {.provenance}\n");
+	if (timed_out)
+		buf_printf(md, "[stopped at its %ss timeout, as this run is meant to be]{.status .expected-hang}", meta(cf, "timeout"));
+	else if (sig)
+		buf_printf(md, "[killed by %s]{.status}", sig);
+	else
+		buf_printf(md, "[exit %s]{.status}", meta(cf, "exit_status"));
+	buf_printf(md, " · %.2f s", wall);
+	if (!strcmp(meta(cf, "volatile"), "true"))
+		buf_puts(md, " · [timings vary from run to run]{.volatile}");
+	day = xstrndup(date, strlen(date) >= 10 ? 10 : strlen(date));
+	buf_puts(md, " · ran ");
+	md_escape(md, day);
+	free(day);
+	buf_printf(md, " on %s cores, ", meta(cf, "cores"));
+	md_escape(md, meta(cf, "cpu"));
+	buf_puts(md, ", ");
+	md_escape(md, meta(cf, "kernel"));
+	buf_puts(md, ", ");
+	md_escape(md, meta(cf, "compiler"));
+	if (links->outputs_url)
+		buf_printf(md, " · [raw output](%s/%s.txt)", links->outputs_url, r->id);
+	if (r->spec.nexpects) {
+		buf_puts(md, "\\\nChecked by the build: ");
+		for (size_t i = 0; i < r->spec.nexpects; i++) {
+			char *text = expect_describe(&r->spec.expects[i]);
+
+			if (i)
+				buf_puts(md, "; ");
+			md_code(md, text);
+			free(text);
+		}
+		buf_puts(md, ".");
+	}
+	buf_puts(md, "\n:::\n:::\n");
+	buf_free(&out);
+}
+
+int weave_chapter(const struct book *b, const struct capture_file *caps,
+		  const struct weave_links *links, struct buf *md, struct diag *d)
+{
+	const struct chapter *c = &b->chapters[0];
+	size_t run = 0, line = 1;
+	const char *p = c->text.data ? c->text.data : "";
+	size_t pos = 0;
+	int errors = d->errors;
+
+	/* Copy the chapter line by line, replacing literate and run blocks. */
+	for (size_t i = 0; i < c->nblocks; i++) {
+		const struct block *blk = &c->blocks[i];
+
+		while (line < (size_t)blk->line && pos < c->text.len) {
+			const char *nl = memchr(p + pos, '\n', c->text.len - pos);
+			size_t end = nl ? (size_t)(nl - p) + 1 : c->text.len;
+
+			buf_add(md, p + pos, end - pos);
+			pos = end;
+			line++;
+		}
+		/* The block's lines up to and including its closing fence. */
+		while (line <= (size_t)blk->close_line && pos < c->text.len) {
+			const char *nl = memchr(p + pos, '\n', c->text.len - pos);
+			size_t end = nl ? (size_t)(nl - p) + 1 : c->text.len;
+
+			if (blk->kind == BLOCK_PROSE)
+				buf_add(md, p + pos, end - pos);
+			pos = end;
+			line++;
+		}
+		if (blk->kind == BLOCK_ROOT || blk->kind == BLOCK_CHUNK) {
+			weave_code(md, b, c, blk, links);
+		} else if (blk->kind == BLOCK_RUN) {
+			const struct run *r = NULL;
+
+			for (size_t k = 0; k < b->nruns; k++)
+				if (b->runs[k].block == blk)
+					r = &b->runs[k];
+			if (!r || !caps[run].loaded) {
+				diag_error(d, c->path, blk->line, blk->col,
+					   "no capture for run %s; the build runs it before weaving",
+					   r ? r->id : "?");
+			} else {
+				weave_run(md, r, &caps[run], links);
+			}
+			run++;
+		}
+	}
+	buf_add(md, p + pos, c->text.len - pos);
+	return d->errors == errors ? 0 : -1;
+}

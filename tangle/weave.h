@@ -1,0 +1,61 @@
+/*
+ * weave.h - from a chapter and its runs' captures to the Markdown that pandoc
+ * renders.
+ *
+ * Prose passes through untouched. A root or chunk block gets a label (its
+ * name, "defined here", and links to where it is used) and a list of the
+ * chunks it uses, linked to their definitions. A run block becomes its
+ * command, the captured output (in a fenced block, so pandoc escapes it), and
+ * a line of small print: exit status, time, provenance, and what the build
+ * checked. Captured text is made safe first: invalid UTF-8 and control
+ * characters are replaced, long outputs are shortened with a marker.
+ */
+#ifndef TANGLE_WEAVE_H
+#define TANGLE_WEAVE_H
+
+#include <stdbool.h>
+
+#include "book.h"
+#include "diag.h"
+#include "json.h"
+#include "util.h"
+
+/** Lines of output shown before and after the marker of a shortened output. */
+enum { WEAVE_HEAD_LINES = 80, WEAVE_TAIL_LINES = 40 };
+
+/** One run's capture, as read from build/out. */
+struct capture_file {
+	const char *id;
+	bool loaded;		/**< both files were read */
+	struct buf text;	/**< ID.txt */
+	struct json_flat meta;	/**< ID.json */
+};
+
+/** Where the woven chapter's links point. */
+struct weave_links {
+	const char *snippets_url;	/**< URL of snippets/ from the page, e.g. "../../snippets" */
+	const char *outputs_url;	/**< URL of build/out from the page, e.g. "../out" */
+};
+
+/**
+ * Weave the only chapter of @p b into @p md, with @p caps[i] the capture of
+ * the i-th run of the chapter. Returns 0 or -1 after reporting to @p d.
+ */
+int weave_chapter(const struct book *b, const struct capture_file *caps,
+		  const struct weave_links *links, struct buf *md, struct diag *d);
+
+/** Append @p s to @p b with Markdown punctuation backslash-escaped. */
+void md_escape(struct buf *b, const char *s);
+
+/**
+ * Append @p text to @p b made safe to show: invalid UTF-8 and control
+ * characters (other than tab and newline) become U+FFFD, and a text longer
+ * than WEAVE_HEAD_LINES + WEAVE_TAIL_LINES lines keeps its head and tail
+ * around a line saying how many lines are not shown.
+ */
+void sanitize_output(struct buf *b, const char *text, size_t len);
+
+/** The anchor of a block in its chapter's page ("ch02-runner", "ch02-file-ch02-barrier-c"). */
+char *block_anchor(const struct chapter *c, const struct block *blk);
+
+#endif

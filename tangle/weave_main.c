@@ -1,0 +1,341 @@
+/*
+ * weave - turn chapters and their captured runs into the Markdown pandoc
+ * renders.
+ *
+ *   weave meta CHAPTER.md OUT.json
+ *       The chapter's title and summary (book/index.md gives the book's).
+ *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
+ *         [--snippets-url URL] [--outputs-url URL] META.json...
+ *       The chapter with labelled chunks and real outputs, and the page's
+ *       metadata (book title, previous/next, the chapter list) from the metas.
+ *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
+ *       The front page: book/index.md followed by the chapters and summaries.
+ *
+ * Outputs are written only when their bytes change, so pages whose inputs
+ * did not really change are not rendered again.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "json.h"
+#include "weave.h"
+
+static void usage(void)
+{
+	fputs("usage: weave meta CHAPTER.md OUT.json\n"
+	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
+	      "             [--snippets-url URL] [--outputs-url URL] META.json...\n"
+	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
+	exit(2);
+}
+
+static int save(const char *path, const struct buf *b)
+{
+	if (write_if_changed(path, b->data ? b->data : "", b->len, NULL) < 0) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Title and summary of a chapter or of book/index.md, without a full parse. */
+static int cmd_meta(const char *path, const char *out)
+{
+	struct diag d;
+	struct chapter c;
+	struct buf j = {0};
+	char *slug = NULL, *tag = NULL;
+	int rc;
+
+	diag_init(&d, stderr);
+	if (chapter_names(path, &slug, &tag) == 0) {
+		rc = chapter_load(&c, path, &d);
+	} else {
+		/* The front page is not a chapter: parse it under a chapter's name. */
+		struct buf text = {0};
+
+		if (read_file(path, &text) < 0) {
+			fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+			return 1;
+		}
+		rc = chapter_parse(&c, "00-index.md", text.data ? text.data : "", text.len, &d);
+		buf_free(&text);
+	}
+	if (rc < 0) {
+		chapter_free(&c);
+		return 1;
+	}
+	if (!c.title) {
+		diag_error(&d, path, 1, 1, "a chapter starts with its title, a '# Title' heading");
+		chapter_free(&c);
+		return 1;
+	}
+	buf_puts(&j, "{\n  \"slug\": ");
+	json_string(&j, slug ? slug : "index");
+	buf_puts(&j, ",\n  \"tag\": ");
+	json_string(&j, tag ? tag : "");
+	buf_puts(&j, ",\n  \"title\": ");
+	json_string(&j, c.title);
+	buf_puts(&j, ",\n  \"summary\": ");
+	json_string(&j, c.summary ? c.summary : "");
+	buf_puts(&j, "\n}\n");
+	rc = save(out, &j);
+	buf_free(&j);
+	chapter_free(&c);
+	free(slug);
+	free(tag);
+	return rc < 0 ? 1 : 0;
+}
+
+struct meta {
+	struct json_flat j;
+	const char *slug, *title, *summary, *tag;
+};
+
+static int load_metas(char **paths, size_t n, struct meta *m)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct buf text = {0};
+
+		if (read_file(paths[i], &text) < 0 || json_flat_parse(&m[i].j, text.data ? text.data : "") < 0) {
+			fprintf(stderr, "%s: error: not a chapter meta file (run 'weave meta' first)\n", paths[i]);
+			buf_free(&text);
+			return -1;
+		}
+		buf_free(&text);
+		m[i].slug = json_flat_get(&m[i].j, "slug");
+		m[i].title = json_flat_get(&m[i].j, "title");
+		m[i].summary = json_flat_get(&m[i].j, "summary");
+		m[i].tag = json_flat_get(&m[i].j, "tag");
+		if (!m[i].slug || !m[i].title) {
+			fprintf(stderr, "%s: error: meta file without slug or title\n", paths[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void yaml_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+/* Page metadata: book title, this page, previous/next, all chapters. */
+static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char *self)
+{
+	const struct meta *book = NULL;
+	long here = -1, prev = -1, next = -1;
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(m[i].slug, "index"))
+			book = &m[i];
+		else if (!strcmp(m[i].slug, self))
+			here = (long)i;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(m[i].slug, "index"))
+			continue;
+		if ((long)i < here)
+			prev = (long)i;
+		if ((long)i > here && next < 0 && here >= 0)
+			next = (long)i;
+	}
+	buf_puts(y, "---\nbook-title: ");
+	yaml_str(y, book ? book->title : "The book");
+	if (here >= 0) {
+		buf_puts(y, "\npagetitle: ");
+		yaml_str(y, m[here].title);
+		buf_puts(y, "\nchapter-tag: ");
+		yaml_str(y, m[here].tag);
+	} else {
+		buf_puts(y, "\npagetitle: ");
+		yaml_str(y, book ? book->title : "The book");
+		buf_puts(y, "\nis-index: true");
+	}
+	if (prev >= 0) {
+		buf_printf(y, "\nprev-href: \"%s.html\"\nprev-title: ", m[prev].slug);
+		yaml_str(y, m[prev].title);
+	} else if (here >= 0) {
+		buf_puts(y, "\nprev-href: \"index.html\"\nprev-title: ");
+		yaml_str(y, book ? book->title : "Contents");
+	}
+	if (next >= 0) {
+		buf_printf(y, "\nnext-href: \"%s.html\"\nnext-title: ", m[next].slug);
+		yaml_str(y, m[next].title);
+	}
+	buf_puts(y, "\nchapters:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(m[i].slug, "index"))
+			continue;
+		count++;
+		buf_printf(y, "- href: \"%s.html\"\n  title: ", m[i].slug);
+		yaml_str(y, m[i].title);
+		buf_puts(y, "\n  summary: ");
+		yaml_str(y, m[i].summary);
+		if ((long)i == here)
+			buf_puts(y, "\n  current: true");
+		buf_putc(y, '\n');
+	}
+	if (!count)
+		buf_puts(y, "[]\n");
+	buf_puts(y, "...\n");
+}
+
+static int load_capture(struct capture_file *cf, const char *dir, const char *id)
+{
+	char *txt = xasprintf("%s/%s.txt", dir, id), *json = xasprintf("%s/%s.json", dir, id);
+	struct buf j = {0};
+	int rc = -1;
+
+	cf->id = id;
+	if (read_file(json, &j) == 0 && read_file(txt, &cf->text) == 0 &&
+	    json_flat_parse(&cf->meta, j.data ? j.data : "") == 0) {
+		cf->loaded = true;
+		rc = 0;
+	}
+	buf_free(&j);
+	free(txt);
+	free(json);
+	return rc;
+}
+
+static int cmd_chapter(int argc, char **argv)
+{
+	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
+	struct weave_links links = {NULL, NULL};
+	struct diag d;
+	struct book b;
+	struct buf md = {0}, y = {0};
+	struct capture_file *caps;
+	struct meta *metas;
+	size_t nmetas = 0;
+	char **meta_paths = xcalloc((size_t)argc + 1, sizeof(char *));
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			runs = argv[++i];
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--page") && i + 1 < argc)
+			page = argv[++i];
+		else if (!strcmp(argv[i], "--snippets-url") && i + 1 < argc)
+			links.snippets_url = argv[++i];
+		else if (!strcmp(argv[i], "--outputs-url") && i + 1 < argc)
+			links.outputs_url = argv[++i];
+		else if (argv[i][0] == '-')
+			usage();
+		else
+			meta_paths[nmetas++] = argv[i];
+	}
+	if (!runs || !out || !page)
+		usage();
+	diag_init(&d, stderr);
+	if (book_load(&b, (char *const *)&path, 1, BOOK_PARTIAL, &d) < 0) {
+		book_free(&b);
+		free(meta_paths);
+		return 1;
+	}
+	caps = xcalloc(b.nruns + 1, sizeof(*caps));
+	for (size_t i = 0; i < b.nruns; i++)
+		load_capture(&caps[i], runs, b.runs[i].id);
+	metas = xcalloc(nmetas + 1, sizeof(*metas));
+	if (load_metas(meta_paths, nmetas, metas) < 0 ||
+	    weave_chapter(&b, caps, &links, &md, &d) < 0) {
+		rc = 1;
+	} else {
+		page_yaml(&y, metas, nmetas, b.chapters[0].slug);
+		if (save(out, &md) < 0 || save(page, &y) < 0)
+			rc = 1;
+	}
+	for (size_t i = 0; i < b.nruns; i++) {
+		buf_free(&caps[i].text);
+		json_flat_free(&caps[i].meta);
+	}
+	for (size_t i = 0; i < nmetas; i++)
+		json_flat_free(&metas[i].j);
+	free(metas);
+	free(caps);
+	free(meta_paths);
+	buf_free(&md);
+	buf_free(&y);
+	book_free(&b);
+	return rc;
+}
+
+static int cmd_index(int argc, char **argv)
+{
+	const char *path = argv[0], *out = NULL, *page = NULL;
+	struct buf text = {0}, md = {0}, y = {0};
+	struct meta *metas;
+	char **meta_paths = xcalloc((size_t)argc + 1, sizeof(char *));
+	size_t nmetas = 0;
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--page") && i + 1 < argc)
+			page = argv[++i];
+		else if (argv[i][0] == '-')
+			usage();
+		else
+			meta_paths[nmetas++] = argv[i];
+	}
+	if (!out || !page)
+		usage();
+	metas = xcalloc(nmetas + 1, sizeof(*metas));
+	if (read_file(path, &text) < 0) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+		rc = 1;
+	} else if (load_metas(meta_paths, nmetas, metas) < 0) {
+		rc = 1;
+	} else {
+		buf_add(&md, text.data, text.len);
+		buf_puts(&md, "\n::: {.chapter-list}\n");
+		for (size_t i = 0; i < nmetas; i++) {
+			if (!strcmp(metas[i].slug, "index"))
+				continue;
+			buf_printf(&md, "\n::: {.chapter-entry}\n### [%s](%s.html)\n\n%s\n:::\n",
+				   metas[i].title, metas[i].slug, metas[i].summary ? metas[i].summary : "");
+		}
+		buf_puts(&md, ":::\n");
+		page_yaml(&y, metas, nmetas, "index");
+		if (save(out, &md) < 0 || save(page, &y) < 0)
+			rc = 1;
+	}
+	for (size_t i = 0; i < nmetas; i++)
+		json_flat_free(&metas[i].j);
+	free(metas);
+	free(meta_paths);
+	buf_free(&text);
+	buf_free(&md);
+	buf_free(&y);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		usage();
+	if (!strcmp(argv[1], "meta") && argc == 4)
+		return cmd_meta(argv[2], argv[3]);
+	if (!strcmp(argv[1], "chapter"))
+		return cmd_chapter(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "index"))
+		return cmd_index(argc - 2, argv + 2);
+	usage();
+	return 2;
+}
