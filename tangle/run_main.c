@@ -2,7 +2,7 @@
  * run - execute one run block of the book and check its expectations.
  *
  *   run --spec build/gen/runs/ID.run --out DIR [--bindir DIR] [--root DIR]
- *       [--compiler TEXT] [--variant NAME] [--lock FILE]
+ *       [--compiler TEXT] [--variant NAME] [--lock FILE] [--quiet]
  *
  * The command is run exactly as the chapter shows it, from the repository
  * root (--root); "build/bin/" at the start of a word is replaced by --bindir
@@ -46,12 +46,13 @@ struct options {
 	const char *compiler;
 	const char *variant;
 	const char *lock;
+	bool quiet;
 };
 
 static void usage(void)
 {
 	fputs("usage: run --spec FILE.run --out DIR [--bindir DIR] [--root DIR] [--compiler TEXT]\n"
-	      "           [--variant NAME] [--lock FILE]\n", stderr);
+	      "           [--variant NAME] [--lock FILE] [--quiet]\n", stderr);
 	exit(2);
 }
 
@@ -274,6 +275,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char **slot = NULL;
 
+		if (!strcmp(argv[i], "--quiet")) {
+			o.quiet = true;
+			continue;
+		}
 		if (!strcmp(argv[i], "--spec"))
 			slot = &o.spec;
 		else if (!strcmp(argv[i], "--out"))
@@ -347,7 +352,8 @@ int main(int argc, char **argv)
 		}
 		unlink(fail_txt);
 		unlink(fail_json);
-		fprintf(stderr, "run  %-28s ok  %6.2fs%s\n", id, c.wall,
+		if (!o.quiet)
+			fprintf(stderr, "run  %-28s ok  %6.2fs%s\n", id, c.wall,
 			c.timed_out ? "  (stopped at its timeout, as expected)" : "");
 	} else {
 		unlink(json_path);

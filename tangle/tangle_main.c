@@ -72,11 +72,15 @@ static int check_snippets(const struct tangle_result *t, const char *dir)
 	return drift ? 1 : 0;
 }
 
-/* Refuse to write through a symbolic link: it could lead outside the tree. */
-static int check_links(const struct outputs *o, const char *dir, struct diag *d)
+/*
+ * Refuse to write through a symbolic link: it could lead outside the tree.
+ * With @p whole the directory itself must not be a link either (snippets/);
+ * the build's own directory may sit below links the user made.
+ */
+static int check_links(const struct outputs *o, const char *dir, bool whole, struct diag *d)
 {
 	int errors = d->errors;
-	char *link = find_symlink("", dir);
+	char *link = whole ? find_symlink("", dir) : NULL;
 
 	if (link) {
 		diag_error(d, link, 0, 0, "is a symbolic link; tangle writes only inside a real %s/", dir);
@@ -180,8 +184,8 @@ int main(int argc, char **argv)
 	tangle_book(&b, &t);
 	if (check) {
 		rc = check_snippets(&t, snippets);
-	} else if (check_links(&t.snippets, snippets, &d) < 0 ||
-		   (gen && check_links(&t.gen, gen, &d) < 0)) {
+	} else if (check_links(&t.snippets, snippets, true, &d) < 0 ||
+		   (gen && check_links(&t.gen, gen, false, &d) < 0)) {
 		fprintf(stderr, "tangle: %d error%s; nothing written\n", d.errors, d.errors == 1 ? "" : "s");
 		rc = 1;
 	} else if (write_outputs(&t.snippets, snippets, &written) < 0 ||

@@ -1,0 +1,210 @@
+# lit.cmake - the build side of the manifest that tangle writes.
+#
+# tangle turns the book into ${LIT_GEN}/manifest.cmake, a list of calls to
+# the functions below; nobody edits CMake to add a program or a run. The
+# functions only record; lit_finish() then creates the targets, the run
+# steps, the tests and the pages, once everything is known.
+#
+# Inputs (set before including this file):
+#   LIT_TOOLS   directory of the configure-time tangle, weave and run
+#   LIT_GEN     tangle's --gen directory (build copies, run specs, manifest)
+#   LIT_VARIANT name of the build variant (default, tsan, asan)
+
+set(LIT_BIN ${CMAKE_BINARY_DIR}/bin)
+set(LIT_OUT ${CMAKE_BINARY_DIR}/out)
+set(LIT_TEST_OUT ${CMAKE_BINARY_DIR}/test-out)
+set(LIT_MD ${CMAKE_BINARY_DIR}/md)
+set(LIT_HTML ${CMAKE_BINARY_DIR}/html)
+set(LIT_PDF ${CMAKE_BINARY_DIR}/pdf)
+set(LIT_LOCK ${CMAKE_BINARY_DIR}/run.lock)
+set(LIT_COMPILER "${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}")
+
+# Map the library names tangle infers from #include lines to CMake targets.
+function(lit_link target scope)
+  foreach(lib IN LISTS ARGN)
+    if(lib STREQUAL "common")
+      target_link_libraries(${target} ${scope} lit_common)
+    elseif(lib STREQUAL "threads")
+      target_link_libraries(${target} ${scope} Threads::Threads)
+    elseif(lib STREQUAL "mpi")
+      target_link_libraries(${target} ${scope} MPI::MPI_C)
+    elseif(lib STREQUAL "uv")
+      target_link_libraries(${target} ${scope} PkgConfig::UV)
+    elseif(lib STREQUAL "m" OR lib STREQUAL "rt")
+      target_link_libraries(${target} ${scope} ${lib})
+    else()
+      message(FATAL_ERROR "lit: unknown library '${lib}' in the manifest")
+    endif()
+  endforeach()
+endfunction()
+
+function(lit_library name)
+  cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
+  list(TRANSFORM A_SOURCES PREPEND ${LIT_GEN}/src/)
+  add_library(lit_${name} STATIC ${A_SOURCES})
+  target_include_directories(lit_${name} PUBLIC ${LIT_GEN}/src)
+  lit_link(lit_${name} PUBLIC ${A_LIBS})
+endfunction()
+
+# Programs are targets named prog_NAME (so that no program can collide with
+# a CMake or toolchain target) whose binary is ${LIT_BIN}/NAME.
+function(lit_program name)
+  cmake_parse_arguments(A "" "CHAPTER;SOURCE" "LIBS;LABELS" ${ARGN})
+  add_executable(prog_${name} ${LIT_GEN}/src/${A_SOURCE})
+  set_target_properties(prog_${name} PROPERTIES
+    OUTPUT_NAME ${name}
+    RUNTIME_OUTPUT_DIRECTORY ${LIT_BIN})
+  target_include_directories(prog_${name} PRIVATE ${LIT_GEN}/src)
+  lit_link(prog_${name} PRIVATE ${A_LIBS})
+  set_property(GLOBAL APPEND PROPERTY LIT_PROGRAMS prog_${name})
+endfunction()
+
+function(lit_run id)
+  cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;LABELS" ${ARGN})
+  set(spec ${LIT_GEN}/runs/${id}.run)
+  set(programs)
+  foreach(p IN LISTS A_PROGRAMS)
+    list(APPEND programs prog_${p})
+  endforeach()
+  set(run_args --spec ${spec} --bindir ${LIT_BIN} --root ${CMAKE_SOURCE_DIR}
+      --compiler ${LIT_COMPILER} --variant ${LIT_VARIANT} --lock ${LIT_LOCK})
+
+  # The run that feeds the book: a build step, re-done only when the run
+  # block or one of its programs changes.
+  add_custom_command(
+    OUTPUT ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt
+    COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_OUT} --quiet
+    DEPENDS ${spec} ${LIT_TOOLS}/run ${programs}
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    COMMENT "Running ${id}"
+    VERBATIM)
+  set_property(GLOBAL APPEND PROPERTY LIT_RUNS_${A_CHAPTER}
+    ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt)
+
+  # The same run as a test: run afresh, checked against the same expectations.
+  add_test(NAME ${id}
+    COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_TEST_OUT}
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  math(EXPR test_timeout "${A_TIMEOUT} + 30")
+  set_tests_properties(${id} PROPERTIES
+    TIMEOUT ${test_timeout}
+    LABELS "${A_LABELS}"
+    PROCESSORS ${A_RANKS})
+  if(A_SERIAL)
+    set_tests_properties(${id} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+endfunction()
+
+function(lit_chapter slug)
+  cmake_parse_arguments(A "" "SOURCE" "RUNS" ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY LIT_CHAPTERS ${slug})
+  set_property(GLOBAL PROPERTY LIT_SOURCE_${slug} ${A_SOURCE})
+endfunction()
+
+# Pages: meta (title, summary) per chapter, the woven Markdown, the HTML page,
+# the front page, and the whole book as one PDF.
+function(lit_finish)
+  get_property(chapters GLOBAL PROPERTY LIT_CHAPTERS)
+  set(assets ${CMAKE_SOURCE_DIR}/book/assets)
+  set(weave ${LIT_TOOLS}/weave)
+  set(index_src ${CMAKE_SOURCE_DIR}/book/index.md)
+
+  add_custom_command(
+    OUTPUT ${LIT_MD}/index.meta.json
+    COMMAND ${weave} meta ${index_src} ${LIT_MD}/index.meta.json
+    DEPENDS ${index_src} ${weave}
+    COMMENT "Reading the front page"
+    VERBATIM)
+  set(metas ${LIT_MD}/index.meta.json)
+  foreach(slug IN LISTS chapters)
+    get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
+    add_custom_command(
+      OUTPUT ${LIT_MD}/${slug}.meta.json
+      COMMAND ${weave} meta ${src} ${LIT_MD}/${slug}.meta.json
+      DEPENDS ${CMAKE_SOURCE_DIR}/${src} ${weave}
+      WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+      COMMENT "Reading the title of ${slug}"
+      VERBATIM)
+    list(APPEND metas ${LIT_MD}/${slug}.meta.json)
+  endforeach()
+
+  # One copy of the stylesheets and scripts next to the pages.
+  file(GLOB asset_files CONFIGURE_DEPENDS ${assets}/*.css ${assets}/*.js)
+  set(copied)
+  foreach(f IN LISTS asset_files)
+    get_filename_component(name ${f} NAME)
+    add_custom_command(
+      OUTPUT ${LIT_HTML}/assets/${name}
+      COMMAND ${CMAKE_COMMAND} -E copy_if_different ${f} ${LIT_HTML}/assets/${name}
+      DEPENDS ${f}
+      VERBATIM)
+    list(APPEND copied ${LIT_HTML}/assets/${name})
+  endforeach()
+
+  set(pandoc_html pandoc --from markdown --to html5 --standalone
+      --template ${assets}/page.html --section-divs --toc --toc-depth 2)
+  set(pages)
+  set(woven)
+  foreach(slug IN LISTS chapters)
+    get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
+    get_property(runs GLOBAL PROPERTY LIT_RUNS_${slug})
+    add_custom_command(
+      OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml
+      COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
+              --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
+              --snippets-url ../../snippets --outputs-url ../out ${metas}
+      DEPENDS ${CMAKE_SOURCE_DIR}/${src} ${weave} ${metas} ${runs}
+      WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+      COMMENT "Weaving ${slug}"
+      VERBATIM)
+    add_custom_command(
+      OUTPUT ${LIT_HTML}/${slug}.html
+      COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/${slug}.yaml
+              -o ${LIT_HTML}/${slug}.html ${LIT_MD}/${slug}.md
+      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/page.html
+      COMMENT "Rendering html/${slug}.html"
+      VERBATIM)
+    list(APPEND pages ${LIT_HTML}/${slug}.html)
+    list(APPEND woven ${LIT_MD}/${slug}.md)
+  endforeach()
+
+  add_custom_command(
+    OUTPUT ${LIT_MD}/index.md ${LIT_MD}/index.yaml
+    COMMAND ${weave} index ${index_src} --out ${LIT_MD}/index.md
+            --page ${LIT_MD}/index.yaml ${metas}
+    DEPENDS ${index_src} ${weave} ${metas}
+    COMMENT "Weaving the front page"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_HTML}/index.html
+    COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/index.yaml
+            -o ${LIT_HTML}/index.html ${LIT_MD}/index.md
+    DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${assets}/page.html
+    COMMENT "Rendering html/index.html"
+    VERBATIM)
+  add_custom_target(html ALL DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
+
+  # The PDF: the same Markdown in one print page, laid out by WeasyPrint.
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/book.html
+    COMMAND pandoc --from markdown --to html5 --standalone
+            --template ${assets}/print.html --section-divs --toc --toc-depth 2
+            --metadata-file ${LIT_MD}/index.yaml
+            --css ${assets}/print.css
+            -o ${LIT_PDF}/book.html ${woven}
+    DEPENDS ${woven} ${LIT_MD}/index.yaml ${assets}/print.html ${assets}/print.css
+    COMMENT "Assembling pdf/book.html"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/book.pdf
+    COMMAND weasyprint --quiet ${LIT_PDF}/book.html ${LIT_PDF}/book.pdf.tmp
+    COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/book.pdf.tmp ${LIT_PDF}/book.pdf
+    DEPENDS ${LIT_PDF}/book.html
+    COMMENT "Laying out pdf/book.pdf (WeasyPrint)"
+    VERBATIM)
+  add_custom_target(pdf ALL DEPENDS ${LIT_PDF}/book.pdf)
+  get_property(programs GLOBAL PROPERTY LIT_PROGRAMS)
+  if(programs)
+    add_custom_target(programs DEPENDS ${programs})
+  endif()
+endfunction()
