@@ -384,32 +384,21 @@ void book_free(struct book *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Expansion state: where the last emitted line came from, for #line. */
+/* Expansion: the text, and the line map that leads back to the chapter. */
 struct expansion {
 	const struct book *b;
-	struct buf *clean;
-	struct buf *lined;
-	const char *last_file;
-	int last_line;
-	bool continued;		/* the last lined line ended in '\\' */
+	struct buf *text;
+	struct buf *map;
 };
 
-static void emit(struct expansion *x, const char *file, const struct line *l,
-		 const char *indent, size_t indent_len)
+static void emit(struct expansion *x, const struct line *l, const char *indent,
+		 size_t indent_len)
 {
-	buf_add(x->clean, indent, indent_len);
-	buf_add(x->clean, l->text, l->len);
-	buf_putc(x->clean, '\n');
-	if (!x->lined)
-		return;
-	if (!x->continued && (x->last_file != file || x->last_line + 1 != l->lineno))
-		buf_printf(x->lined, "#line %d \"%s\"\n", l->lineno, file);
-	buf_add(x->lined, indent, indent_len);
-	buf_add(x->lined, l->text, l->len);
-	buf_putc(x->lined, '\n');
-	x->last_file = file;
-	x->last_line = l->lineno;
-	x->continued = l->len && l->text[l->len - 1] == '\\';
+	buf_add(x->text, indent, indent_len);
+	buf_add(x->text, l->text, l->len);
+	buf_putc(x->text, '\n');
+	if (x->map)
+		buf_printf(x->map, "%d %zu\n", l->lineno, indent_len);
 }
 
 static void expand_block(struct expansion *x, const struct chapter *c,
@@ -433,16 +422,16 @@ static void expand_block(struct expansion *x, const struct chapter *c,
 		}
 		/* Blank lines stay blank: no trailing indentation. */
 		if (l->len == 0)
-			emit(x, c->path, l, "", 0);
+			emit(x, l, "", 0);
 		else
-			emit(x, c->path, l, indent->data ? indent->data : "", indent->len);
+			emit(x, l, indent->data, indent->len);
 	}
 }
 
 void book_expand(const struct book *b, const struct root *r,
-		 struct buf *clean, struct buf *lined)
+		 struct buf *text, struct buf *map)
 {
-	struct expansion x = {b, clean, lined, NULL, 0, false};
+	struct expansion x = {b, text, map};
 	struct buf indent = {0};
 
 	buf_grow(&indent, 16);

@@ -78,12 +78,13 @@ const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
 			       const char *name, size_t len);
 
 /**
- * Expand @p r into @p clean (plain C for snippets/) and, when @p lined is not
- * NULL, into @p lined (the same lines with #line directives naming the
- * chapter, for the compiler). Neither gets the generated-file header.
+ * Expand @p r into @p text (the file's contents, without the generated-file
+ * header). When @p map is not NULL, append to it one line per line of @p text,
+ * "LINE INDENT": the chapter line it came from and how many columns of
+ * indentation the expansion added in front of it (see linemap.h).
  */
 void book_expand(const struct book *b, const struct root *r,
-		 struct buf *clean, struct buf *lined);
+		 struct buf *text, struct buf *map);
 
 /**
  * Check that @p path is a clean relative path (no "..", no absolute path, no

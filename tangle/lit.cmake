@@ -38,11 +38,17 @@ function(lit_link target scope)
   endforeach()
 endfunction()
 
+# The build compiles snippets/ itself; remap reports compiler diagnostics at
+# the chapter lines the code came from (tangle/linemap.h).
+set(LIT_SNIPPETS ${CMAKE_SOURCE_DIR}/snippets)
+set(LIT_LAUNCHER ${LIT_TOOLS}/remap --snippets ${LIT_SNIPPETS} --maps ${LIT_GEN}/maps --)
+
 function(lit_library name)
   cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
-  list(TRANSFORM A_SOURCES PREPEND ${LIT_GEN}/src/)
+  list(TRANSFORM A_SOURCES PREPEND ${LIT_SNIPPETS}/)
   add_library(lit_${name} STATIC ${A_SOURCES})
-  target_include_directories(lit_${name} PUBLIC ${LIT_GEN}/src)
+  target_include_directories(lit_${name} PUBLIC ${LIT_SNIPPETS})
+  set_target_properties(lit_${name} PROPERTIES C_COMPILER_LAUNCHER "${LIT_LAUNCHER}")
   lit_link(lit_${name} PUBLIC ${A_LIBS})
 endfunction()
 
@@ -50,11 +56,12 @@ endfunction()
 # a CMake or toolchain target) whose binary is ${LIT_BIN}/NAME.
 function(lit_program name)
   cmake_parse_arguments(A "" "CHAPTER;SOURCE" "LIBS;LABELS" ${ARGN})
-  add_executable(prog_${name} ${LIT_GEN}/src/${A_SOURCE})
+  add_executable(prog_${name} ${LIT_SNIPPETS}/${A_SOURCE})
   set_target_properties(prog_${name} PROPERTIES
     OUTPUT_NAME ${name}
-    RUNTIME_OUTPUT_DIRECTORY ${LIT_BIN})
-  target_include_directories(prog_${name} PRIVATE ${LIT_GEN}/src)
+    RUNTIME_OUTPUT_DIRECTORY ${LIT_BIN}
+    C_COMPILER_LAUNCHER "${LIT_LAUNCHER}")
+  target_include_directories(prog_${name} PRIVATE ${LIT_SNIPPETS})
   lit_link(prog_${name} PRIVATE ${A_LIBS})
   set_property(GLOBAL APPEND PROPERTY LIT_PROGRAMS prog_${name})
 endfunction()

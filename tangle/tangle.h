@@ -3,8 +3,11 @@
  *
  * tangle_book() produces, in memory:
  *   - snippets: snippets/PATH for every root, clean C with one header line;
- *   - build copies: gen/src/PATH, the same code with #line directives so that
- *     the compiler reports errors at book/NN-slug.md:LINE;
+ *     the build compiles these very files;
+ *   - line maps: gen/maps/PATH.map, which chapter line each line of the
+ *     snippet came from, so that compiler diagnostics can be reported at
+ *     book/NN-slug.md:LINE (see linemap.h). Kept apart from the code so that
+ *     prose moving a block does not recompile it;
  *   - run specs: gen/runs/ID.run (the run block's attributes and body, what
  *     the run tool needs) and gen/runs/ID.loc (where it is in the chapter:
  *     kept apart so that moving a block does not re-run its program);

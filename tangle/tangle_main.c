@@ -5,7 +5,7 @@
  *   tangle --check [--snippets DIR] CHAPTER.md...
  *
  * Reads the chapters in book order, checks the whole web, and only when
- * there is no error writes snippets/ (and, with --gen, the build copies, run
+ * there is no error writes snippets/ (and, with --gen, the line maps, run
  * specs and manifest). Files whose bytes do not change are not touched;
  * generated files that no chapter produces any more are removed. --check
  * writes nothing and exits 1 when snippets/ differs from a fresh tangle.
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 	} else {
 		remove_stale(&t.snippets, snippets, "", true, &removed);
 		if (gen) {
-			remove_stale(&t.gen, gen, "src", false, &removed);
+			remove_stale(&t.gen, gen, "maps", false, &removed);
 			remove_stale(&t.gen, gen, "runs", false, &removed);
 		}
 		if (written)
