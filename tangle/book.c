@@ -280,6 +280,25 @@ static bool has_program(const struct book *b, const char *name)
 	return false;
 }
 
+static const char *nearest_program(const struct book *b, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, limit = strlen(name) / 3 + 2;
+
+	for (size_t i = 0; i < b->nroots; i++) {
+		size_t dist;
+
+		if (!b->roots[i].program)
+			continue;
+		dist = edit_distance(name, b->roots[i].program);
+		if (dist < best_d) {
+			best_d = dist;
+			best = b->roots[i].program;
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}
+
 static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 {
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
@@ -304,11 +323,17 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 				r->id = xasprintf("%s-invalid-%zu", c->tag, ++unnamed);
 				continue;
 			}
-			for (size_t k = 0; k < r->spec.programs.len; k++)
-				if (scope == BOOK_WHOLE && !has_program(b, r->spec.programs.items[k]))
-					diag_error(d, c->path, r->spec.command_line, 3,
-						   "the command runs build/bin/%s, but no chapter defines a program '%s' (a file root ending in .c)",
-						   r->spec.programs.items[k], r->spec.programs.items[k]);
+			for (size_t k = 0; k < r->spec.programs.len; k++) {
+				const char *name = r->spec.programs.items[k], *hint;
+
+				if (scope != BOOK_WHOLE || has_program(b, name))
+					continue;
+				hint = nearest_program(b, name);
+				diag_error(d, c->path, r->spec.command_line, 3,
+					   "the command runs build/bin/%s, but no chapter defines a program '%s'%s%s%s",
+					   name, name, hint ? "; did you mean '" : " (a file root ending in .c)",
+					   hint ? hint : "", hint ? "'?" : "");
+			}
 			if (r->spec.name) {
 				r->id = xasprintf("%s-%s", c->tag, r->spec.name);
 			} else {

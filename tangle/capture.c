@@ -226,9 +226,14 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 	close(fds[0]);
 	if (pidfd >= 0)
 		close(pidfd);
-	/* The group first (it may hold the pipe), then anything that escaped it. */
-	kill(-pid, SIGKILL);
+	/*
+	 * Whatever is still running was left behind: orphans have been handed
+	 * to us, whether they stayed in the group or left it. Count and kill
+	 * them, then anything of the group that was not yet orphaned.
+	 */
 	r->leftovers = reap_leftovers(self, pid);
+	kill(-pid, SIGKILL);
+	r->leftovers += reap_leftovers(self, pid);
 	if (r->timed_out)
 		r->leftovers = 0;	/* killing everything is what a timeout does */
 	if (WIFSIGNALED(status))

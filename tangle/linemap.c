@@ -140,9 +140,15 @@ void linemap_rewrite(struct linemap_cache *c, const char *snippets_dir,
 			continue;
 		}
 		line = number_at(q + 1, end, &used);
-		if (!used || linemap_lookup(m, line, 0, &cline, &ccol) < 0) {
+		if (!used) {
 			/* "snippets/ch02/x.c: In function 'main':" */
 			buf_puts(out, m->chapter);
+			p = q;
+			continue;
+		}
+		if (linemap_lookup(m, line, 0, &cline, &ccol) < 0) {
+			/* Not a line tangle wrote: keep the snippet's own location. */
+			buf_add(out, hit, (size_t)(q - hit));
 			p = q;
 			continue;
 		}

@@ -253,9 +253,18 @@ static void parse_expectation(struct runspec *r, const struct line *l, const cha
 				kind = (int)k;
 	}
 	if (kind < 0) {
-		diag_error(d, path, l->lineno, 1,
-			   "unknown expectation '%s' (known: contains, lacks, count N, order, line, output, anyorder)",
-			   kw);
+		const char *hint = NULL;
+
+		for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
+			if (edit_distance(kw, keywords[k]) <= 2)
+				hint = keywords[k];
+		if (hint)
+			diag_error(d, path, l->lineno, 1, "unknown expectation '%s'; did you mean '%s'?",
+				   kw, hint);
+		else
+			diag_error(d, path, l->lineno, 1,
+				   "unknown expectation '%s' (known: contains, lacks, count N, order, line, output, anyorder)",
+				   kw);
 		free(kw);
 		return;
 	}

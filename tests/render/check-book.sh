@@ -1,0 +1,32 @@
+#!/bin/sh
+# check-book.sh BUILD SOURCE - the rendered book is complete: every chapter
+# has its page with every run block's output in it, the front page links every
+# chapter, and the PDF holds every chapter title and a known output.
+set -u
+build=$1 source=$2
+fail=0
+[ -s "$build/html/index.html" ] || { echo "no $build/html/index.html"; exit 1; }
+[ -s "$build/pdf/book.pdf" ] || { echo "no $build/pdf/book.pdf"; exit 1; }
+pdftotext -layout "$build/pdf/book.pdf" "$build/pdf/book.txt" || exit 1
+chapters=0
+for chapter in "$source"/book/[0-9][0-9]-*.md; do
+    slug=$(basename "$chapter" .md)
+    page=$build/html/$slug.html
+    chapters=$((chapters + 1))
+    [ -s "$page" ] || { echo "no page for $slug"; fail=1; continue; }
+    runs=$(grep -c '^```{.*\.run[ }]' "$chapter")
+    shown=$(grep -c '<div id="run-' "$page")
+    [ "$runs" -eq "$shown" ] || { echo "$slug: $runs run blocks, $shown shown"; fail=1; }
+    grep -q "href=\"$slug.html\"" "$build/html/index.html" ||
+        { echo "the front page does not link $slug"; fail=1; }
+    title=$(grep -m1 '^# ' "$chapter" | sed 's/^# //')
+    grep -qF "$title" "$build/pdf/book.txt" || { echo "the PDF lacks the title: $title"; fail=1; }
+done
+[ "$chapters" -gt 0 ] || { echo "no chapters"; fail=1; }
+# A known output: the first line of the first capture woven into the book.
+first=$(ls "$build"/out/*.txt | grep -v failed | head -1)
+line=$(grep -m1 '[a-z]' "$first" | cut -c1-40)
+grep -qF "$line" "$build/pdf/book.txt" || { echo "the PDF lacks the output line: $line"; fail=1; }
+pages=$(pdfinfo "$build/pdf/book.pdf" | awk '/^Pages:/ {print $2}')
+[ "$pages" -gt "$chapters" ] || { echo "the PDF has only $pages pages for $chapters chapters"; fail=1; }
+exit $fail

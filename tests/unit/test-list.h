@@ -1,0 +1,67 @@
+/* test-list.h - every unit test, by name. CMake reads the names from here. */
+#ifndef TESTS_TEST_LIST_H
+#define TESTS_TEST_LIST_H
+
+int test_attr_items(void);
+int test_attr_errors(void);
+int test_chapter_fences(void);
+int test_chapter_errors(void);
+int test_reference_lines(void);
+int test_expand_indentation(void);
+int test_chunks_are_chapter_scoped(void);
+int test_web_errors(void);
+int test_run_ids(void);
+int test_tangle_outputs(void);
+int test_expectations(void);
+int test_endings(void);
+int test_capture_order_and_status(void);
+int test_capture_timeout_kills_everything(void);
+int test_capture_leftovers(void);
+int test_capture_output_cap(void);
+int test_sanitize_output(void);
+int test_sanitize_long_output(void);
+int test_weave_hostile_output(void);
+int test_weave_missing_capture(void);
+int test_json_roundtrip(void);
+int test_linemap_rewrite(void);
+int test_write_if_changed(void);
+int test_symlinks_are_refused(void);
+int test_list_files_sorted(void);
+int test_edit_distance(void);
+
+struct test {
+	const char *name;
+	int (*fn)(void);
+};
+
+static const struct test tests[] = {
+	{"attr_items", test_attr_items},
+	{"attr_errors", test_attr_errors},
+	{"chapter_fences", test_chapter_fences},
+	{"chapter_errors", test_chapter_errors},
+	{"reference_lines", test_reference_lines},
+	{"expand_indentation", test_expand_indentation},
+	{"chunks_are_chapter_scoped", test_chunks_are_chapter_scoped},
+	{"web_errors", test_web_errors},
+	{"run_ids", test_run_ids},
+	{"tangle_outputs", test_tangle_outputs},
+	{"expectations", test_expectations},
+	{"endings", test_endings},
+	{"capture_order_and_status", test_capture_order_and_status},
+	{"capture_timeout_kills_everything", test_capture_timeout_kills_everything},
+	{"capture_leftovers", test_capture_leftovers},
+	{"capture_output_cap", test_capture_output_cap},
+	{"sanitize_output", test_sanitize_output},
+	{"sanitize_long_output", test_sanitize_long_output},
+	{"weave_hostile_output", test_weave_hostile_output},
+	{"weave_missing_capture", test_weave_missing_capture},
+	{"json_roundtrip", test_json_roundtrip},
+	{"linemap_rewrite", test_linemap_rewrite},
+	{"write_if_changed", test_write_if_changed},
+	{"symlinks_are_refused", test_symlinks_are_refused},
+	{"list_files_sorted", test_list_files_sorted},
+	{"edit_distance", test_edit_distance},
+	{NULL, NULL},
+};
+
+#endif

@@ -1,0 +1,195 @@
+/* Tests of the web: expansion, scoping, and every error the book can have. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "helpers.h"
+#include "runner.h"
+#include "tangle.h"
+
+static const char *nested =
+	"# Nested\n"
+	"\n"
+	"```{.c file=ch01/main.c}\n"
+	"int main(void)\n"
+	"{\n"
+	"    <<body>>\n"
+	"}\n"
+	"```\n"
+	"\n"
+	"```{.c #body}\n"
+	"if (1) {\n"
+	"\t<<inner>>\n"
+	"}\n"
+	"```\n"
+	"\n"
+	"```{.c #inner}\n"
+	"a();\n"
+	"\n"
+	"```\n"
+	"\n"
+	"```{.c #inner}\n"
+	"b();\n"
+	"```\n";
+
+int test_expand_indentation(void)
+{
+	struct captured c;
+	struct book b;
+	struct buf text = {0}, map = {0};
+
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-nested.md", nested, NULL, NULL) == 0);
+	EXPECT(b.nroots == 1 && b.nchunks == 2);
+	if (b.nroots == 1) {
+		book_expand(&b, &b.roots[0], &text, &map);
+		EXPECT(!strcmp(text.data, "int main(void)\n{\n    if (1) {\n    \ta();\n\n    \tb();\n    }\n}\n"));
+		EXPECT(!strcmp(map.data, "4 0\n5 0\n11 4\n17 5\n18 0\n22 5\n13 4\n7 0\n"));
+		EXPECT(!strcmp(b.roots[0].program, "main"));
+	}
+	buf_free(&text);
+	buf_free(&map);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
+int test_chunks_are_chapter_scoped(void)
+{
+	const char *one = "# One\n```{.c file=ch01/a.c}\n<<part>>\n```\n```{.c #part}\nint a;\n```\n";
+	const char *two = "# Two\n```{.c file=ch02/b.c}\n<<part>>\n```\n```{.c #part}\nint b;\n```\n";
+	struct captured c;
+	struct book b;
+	struct buf t1 = {0}, t2 = {0};
+
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-one.md", one, "02-two.md", two) == 0);
+	if (b.nroots == 2) {
+		book_expand(&b, &b.roots[0], &t1, NULL);
+		book_expand(&b, &b.roots[1], &t2, NULL);
+		EXPECT(!strcmp(t1.data, "int a;\n"));
+		EXPECT(!strcmp(t2.data, "int b;\n"));
+	}
+	buf_free(&t1);
+	buf_free(&t2);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
+/* Each bad book must fail with this message, and tangle_book is never reached. */
+static int bad(const char *text, const char *message, const char *text2)
+{
+	struct captured c;
+	struct book b;
+	int ok;
+
+	captured_open(&c);
+	ok = load_book(&b, &c, "01-bad.md", text, text2 ? "02-more.md" : NULL, text2) < 0 &&
+	     contains(captured_text(&c), message);
+	if (!ok)
+		fprintf(stderr, "expected \"%s\", got:\n%s", message, captured_text(&c));
+	EXPECT(ok);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
+int test_web_errors(void)
+{
+	bad("# T\n```{.c file=ch01/a.c}\n  <<bodyy>>\n```\n```{.c #body}\nx\n```\n",
+	    "01-bad.md:3:3: error: undefined chunk 'bodyy'; did you mean 'body'?", NULL);
+	bad("# T\n```{.c file=ch01/a.c}\n<<zzz>>\n```\n",
+	    "01-bad.md:3:1: error: undefined chunk 'zzz' (no chunk of", NULL);
+	bad("# T\n```{.c file=ch01/a.c}\n<<a>>\n```\n```{.c #a}\n<<b>>\n```\n```{.c #b}\n <<a>>\n```\n",
+	    "01-bad.md:9:2: error: reference cycle: a -> b -> a", NULL);
+	bad("# T\n```{.c file=ch01/a.c}\nx\n```\n```{.c file=ch01/a.c}\ny\n```\n",
+	    "01-bad.md:5:8: error: file 'ch01/a.c' is defined twice", NULL);
+	bad("# T\n```{.c file=ch01/a.c}\nx\n```\n",
+	    "02-more.md:2:8: error: program name 'a' is already used by 'ch01/a.c'",
+	    "# U\n```{.c file=ch02/a.c}\ny\n```\n");
+	bad("# T\n```{.c file=ch01/a.c}\nx\n```\n```{.c #lonely}\ny\n```\n",
+	    "01-bad.md:5:8: error: chunk 'lonely' is defined but never used", NULL);
+	bad("# T\n```{.c file=../etc/passwd}\nx\n```\n",
+	    "01-bad.md:2:8: error: bad file path '../etc/passwd': '..' leaves snippets/", NULL);
+	bad("# T\n```{.c file=/tmp/x.c}\nx\n```\n",
+	    "error: bad file path '/tmp/x.c': an absolute path leaves snippets/", NULL);
+	bad("# T\n```{.c file=a/./b.c}\nx\n```\n", "the path has a '.' component", NULL);
+	bad("# T\n```{.console .run}\n$ build/bin/nothing\n```\n",
+	    "01-bad.md:3:3: error: the command runs build/bin/nothing, but no chapter defines a program 'nothing'",
+	    NULL);
+	bad("# T\n```{.console .run}\nbuild/bin/x\n```\n",
+	    "01-bad.md:3:1: error: a run block starts with the command, written '$ command'", NULL);
+	bad("# T\n```{.console .run}\n$ true\nmatches: x\n```\n",
+	    "01-bad.md:4:1: error: unknown expectation 'matches'", NULL);
+	bad("# T\n```{.console .run}\n$ true\ncontains: (unclosed\n```\n",
+	    "01-bad.md:4:11: error: bad regular expression '(unclosed'", NULL);
+	bad("# T\n```{.console .run timeot=3}\n$ true\n```\n",
+	    "01-bad.md:2:19: error: unknown attribute 'timeot' on a run block", NULL);
+	bad("# T\n```{.console .run .volatile}\n$ true\noutput: x\n```\n",
+	    "a .volatile run's output varies, so it cannot be compared with output:", NULL);
+	bad("# T\n```{.console .run signal=SIGNOPE}\n$ true\n```\n",
+	    "error: unknown signal 'SIGNOPE'", NULL);
+	bad("# T\n```{.c file=a.c #b}\nx\n```\n",
+	    "01-bad.md:2:17: error: a block is either a file root (file=) or a named chunk (#b), not both", NULL);
+	return 0;
+}
+
+int test_run_ids(void)
+{
+	const char *text =
+		"# T\n```{.c file=ch01/p.c}\nint main(void) { return 0; }\n```\n"
+		"```{.console .run}\n$ build/bin/p\n```\n"
+		"```{.console .run}\n$ build/bin/p 1\n```\n"
+		"```{.console .run name=special}\n$ build/bin/p 2\n```\n"
+		"```{.console .run}\n$ echo hi\n```\n"
+		"```{.console .run}\n$ mpiexec -n 9 build/bin/p\n```\n";
+	struct captured c;
+	struct book b;
+
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-ids.md", text, NULL, NULL) == 0);
+	EXPECT(b.nruns == 5);
+	if (b.nruns == 5) {
+		EXPECT(!strcmp(b.runs[0].id, "ch01-p"));
+		EXPECT(!strcmp(b.runs[1].id, "ch01-p-2"));
+		EXPECT(!strcmp(b.runs[2].id, "ch01-special"));
+		EXPECT(!strcmp(b.runs[3].id, "ch01-run"));
+		EXPECT(!strcmp(b.runs[4].id, "ch01-p-3"));
+		EXPECT(b.runs[4].spec.ranks == 9 && b.runs[0].spec.ranks == 1);
+	}
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
+int test_tangle_outputs(void)
+{
+	const char *text =
+		"# T\n"
+		"```{.c file=common/h.h}\n#include <pthread.h>\n```\n"
+		"```{.c file=common/h.c}\n#include \"common/h.h\"\n```\n"
+		"```{.c file=ch01/uses.c}\n#include <mpi.h>\n#include \"common/h.h\"\n```\n"
+		"```{.console .run .volatile timeout=5}\n$ mpiexec -n 2 build/bin/uses\n```\n";
+	struct captured c;
+	struct book b;
+	struct tangle_result t;
+	const char *manifest = NULL;
+
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-out.md", text, NULL, NULL) == 0);
+	tangle_book(&b, &t);
+	EXPECT(t.snippets.n == 3);
+	for (size_t i = 0; i < t.gen.n; i++)
+		if (!strcmp(t.gen.v[i].path, "manifest.cmake"))
+			manifest = t.gen.v[i].data.data;
+	EXPECT(contains(manifest, "lit_library(common SOURCES common/h.c LIBS threads)"));
+	EXPECT(contains(manifest, "lit_program(uses CHAPTER 01-out SOURCE ch01/uses.c LIBS common mpi threads LABELS mpi threads)"));
+	EXPECT(contains(manifest, "lit_run(ch01-uses CHAPTER 01-out RANKS 2 TIMEOUT 5 SERIAL 1 PROGRAMS uses LABELS ch01 mpi threads)"));
+	EXPECT(contains(t.snippets.v[0].data.data, "/* Generated by tangle from "));
+	EXPECT(has_snippet_header(t.snippets.v[0].data.data, t.snippets.v[0].data.len));
+	tangle_result_free(&t);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
