@@ -27,15 +27,15 @@ pdf: deps-check $(BUILD)/build.ninja  ## the PDF only
 test: book  ## build the book, then run every test (toolchain, drift, render, every run block)
 	@ctest --test-dir $(BUILD) --output-on-failure -j2
 
-test-tsan: deps-check  ## the tests of thread programs and the toolchain under ThreadSanitizer
+test-tsan: deps-check  ## the thread programs and the toolchain under ThreadSanitizer
 	@cmake --preset tsan >/dev/null
-	@cmake --build --preset tsan --target all
-	@ctest --preset tsan -j2 -L 'threads|tangle'
+	@cmake --build --preset tsan
+	@ctest --preset tsan -j2 -L 'threads|tangle' -LE slow
 
-test-asan: deps-check  ## every test under AddressSanitizer and UBSan
+test-asan: deps-check  ## every program and the toolchain under AddressSanitizer and UBSan
 	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan --target all
-	@ctest --preset asan -j2
+	@cmake --build --preset asan
+	@ctest --preset asan -j2 -LE 'slow|render' 
 
 run: deps-check $(BUILD)/build.ninja  ## build and run one program: make run P=barrier [ARGS="..."] [N=ranks]
 	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>]"; \

@@ -9,6 +9,10 @@
 #   LIT_TOOLS   directory of the configure-time tangle, weave and run
 #   LIT_GEN     tangle's --gen directory (build copies, run specs, manifest)
 #   LIT_VARIANT name of the build variant (default, tsan, asan)
+#   LIT_TIMEOUT_SCALE  factor for every run's timeout (sanitizers are slower)
+#
+# Only the default variant renders the book; the sanitizer variants build the
+# programs and the tests, and their runs are tests only.
 
 set(LIT_BIN ${CMAKE_BINARY_DIR}/bin)
 set(LIT_OUT ${CMAKE_BINARY_DIR}/out)
@@ -18,6 +22,11 @@ set(LIT_HTML ${CMAKE_BINARY_DIR}/html)
 set(LIT_PDF ${CMAKE_BINARY_DIR}/pdf)
 set(LIT_LOCK ${CMAKE_BINARY_DIR}/run.lock)
 set(LIT_COMPILER "${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}")
+if(LIT_VARIANT STREQUAL "default")
+  set(LIT_RENDER_ALL ALL)
+else()
+  set(LIT_RENDER_ALL)
+endif()
 
 # Map the library names tangle infers from #include lines to CMake targets.
 function(lit_link target scope)
@@ -74,7 +83,8 @@ function(lit_run id)
     list(APPEND programs prog_${p})
   endforeach()
   set(run_args --spec ${spec} --bindir ${LIT_BIN} --root ${CMAKE_SOURCE_DIR}
-      --compiler ${LIT_COMPILER} --variant ${LIT_VARIANT} --lock ${LIT_LOCK})
+      --compiler ${LIT_COMPILER} --variant ${LIT_VARIANT} --lock ${LIT_LOCK}
+      --timeout-scale ${LIT_TIMEOUT_SCALE})
 
   # The run that feeds the book: a build step, re-done only when the run
   # block or one of its programs changes.
@@ -92,7 +102,7 @@ function(lit_run id)
   add_test(NAME ${id}
     COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_TEST_OUT}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-  math(EXPR test_timeout "${A_TIMEOUT} + 30")
+  math(EXPR test_timeout "${A_TIMEOUT} * ${LIT_TIMEOUT_SCALE} + 30")
   set_tests_properties(${id} PROPERTIES
     TIMEOUT ${test_timeout}
     LABELS "${A_LABELS}"
@@ -189,7 +199,7 @@ function(lit_finish)
     DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${assets}/page.html
     COMMENT "Rendering html/index.html"
     VERBATIM)
-  add_custom_target(html ALL DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
+  add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
 
   # The PDF: the same Markdown in one print page, laid out by WeasyPrint.
   add_custom_command(
@@ -209,9 +219,5 @@ function(lit_finish)
     DEPENDS ${LIT_PDF}/book.html
     COMMENT "Laying out pdf/book.pdf (WeasyPrint)"
     VERBATIM)
-  add_custom_target(pdf ALL DEPENDS ${LIT_PDF}/book.pdf)
-  get_property(programs GLOBAL PROPERTY LIT_PROGRAMS)
-  if(programs)
-    add_custom_target(programs DEPENDS ${programs})
-  endif()
+  add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf)
 endfunction()

@@ -2,7 +2,8 @@
  * run - execute one run block of the book and check its expectations.
  *
  *   run --spec build/gen/runs/ID.run --out DIR [--bindir DIR] [--root DIR]
- *       [--compiler TEXT] [--variant NAME] [--lock FILE] [--quiet]
+ *       [--compiler TEXT] [--variant NAME] [--lock FILE] [--timeout-scale F]
+ *       [--quiet]
  *
  * The command is run exactly as the chapter shows it, from the repository
  * root (--root); "build/bin/" at the start of a word is replaced by --bindir
@@ -15,6 +16,10 @@
  * the capture goes to DIR/ID.failed.txt and .json instead, the old capture
  * is removed (a stale output must never be woven into the book), each failure
  * is reported at its chapter line, and the exit status is 1.
+ *
+ * --timeout-scale multiplies every timeout but that of a .hangs run (the
+ * sanitizer builds run several times slower). --quiet prints nothing when the
+ * run passes.
  *
  * Runs whose block is .volatile (timings) hold an exclusive lock on --lock
  * while they run, other runs a shared one, so timings are never taken while
@@ -46,13 +51,14 @@ struct options {
 	const char *compiler;
 	const char *variant;
 	const char *lock;
+	double timeout_scale;
 	bool quiet;
 };
 
 static void usage(void)
 {
 	fputs("usage: run --spec FILE.run --out DIR [--bindir DIR] [--root DIR] [--compiler TEXT]\n"
-	      "           [--variant NAME] [--lock FILE] [--quiet]\n", stderr);
+	      "           [--variant NAME] [--lock FILE] [--timeout-scale F] [--quiet]\n", stderr);
 	exit(2);
 }
 
@@ -279,6 +285,12 @@ int main(int argc, char **argv)
 			o.quiet = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--timeout-scale") && i + 1 < argc) {
+			o.timeout_scale = atof(argv[++i]);
+			if (!(o.timeout_scale > 0))
+				usage();
+			continue;
+		}
 		if (!strcmp(argv[i], "--spec"))
 			slot = &o.spec;
 		else if (!strcmp(argv[i], "--out"))
@@ -312,6 +324,12 @@ int main(int argc, char **argv)
 	cmd = rewrite_command(r.command, o.bindir);
 	co.command = cmd;
 	co.cwd = o.root;
+	/*
+	 * Sanitizer builds run several times slower: their timeouts are scaled.
+	 * A run that must hang keeps its own, since it waits for nothing.
+	 */
+	if (o.timeout_scale > 0 && !r.hangs)
+		r.timeout *= o.timeout_scale;
 	co.timeout = r.timeout;
 	co.grace = 2.0;
 	co.max_output = 16u << 20;
