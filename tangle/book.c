@@ -73,6 +73,36 @@ static char *program_of(const char *path)
 	return xstrndup(base, strlen(base) - 2);
 }
 
+/* variants="tsan asan": sanitizer builds of a program, beside the plain one. */
+static void read_variants(struct root *r, const struct chapter *c, struct diag *d)
+{
+	const char *v = attrs_get(&r->block->attrs, "variants");
+	int col = attrs_col(&r->block->attrs, "variants");
+
+	if (!v)
+		return;
+	if (!r->program) {
+		diag_error(d, c->path, r->block->line, col,
+			   "variants= belongs on a program (a .c file outside common/)");
+		return;
+	}
+	while (*v) {
+		size_t n;
+
+		while (*v == ' ')
+			v++;
+		n = strcspn(v, " ");
+		if (!n)
+			break;
+		if ((n == 4 && !memcmp(v, "tsan", 4)) || (n == 4 && !memcmp(v, "asan", 4)))
+			strlist_take(&r->variants, xstrndup(v, n));
+		else
+			diag_error(d, c->path, r->block->line, col,
+				   "unknown variant '%.*s' (known: tsan, asan)", (int)n, v);
+		v += n;
+	}
+}
+
 static void index_roots(struct book *b, struct diag *d)
 {
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
@@ -113,10 +143,12 @@ static void index_roots(struct book *b, struct diag *d)
 			}
 			b->roots = xrealloc(b->roots, (b->nroots + 1) * sizeof(*b->roots));
 			r = &b->roots[b->nroots++];
+			memset(r, 0, sizeof(*r));
 			r->chapter = c;
 			r->block = blk;
 			r->path = blk->name;
 			r->program = program_of(blk->name);
+			read_variants(r, c, d);
 		}
 	}
 }
@@ -274,9 +306,20 @@ static void check_reachability(struct book *b, struct diag *d)
 
 static bool has_program(const struct book *b, const char *name)
 {
-	for (size_t i = 0; i < b->nroots; i++)
-		if (b->roots[i].program && !strcmp(b->roots[i].program, name))
+	for (size_t i = 0; i < b->nroots; i++) {
+		const struct root *r = &b->roots[i];
+		size_t n;
+
+		if (!r->program)
+			continue;
+		if (!strcmp(r->program, name))
 			return true;
+		n = strlen(r->program);
+		for (size_t k = 0; k < r->variants.len; k++)
+			if (!strncmp(name, r->program, n) && name[n] == '-' &&
+			    !strcmp(name + n + 1, r->variants.items[k]))
+				return true;
+	}
 	return false;
 }
 
@@ -394,8 +437,10 @@ void book_free(struct book *b)
 {
 	for (size_t i = 0; i < b->nchunks; i++)
 		free(b->chunks[i].parts);
-	for (size_t i = 0; i < b->nroots; i++)
+	for (size_t i = 0; i < b->nroots; i++) {
 		free(b->roots[i].program);
+		strlist_free(&b->roots[i].variants);
+	}
 	for (size_t i = 0; i < b->nruns; i++) {
 		runspec_free(&b->runs[i].spec);
 		free(b->runs[i].id);

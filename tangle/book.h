@@ -7,7 +7,9 @@
  *   - the references form no cycle and every chunk is reachable from a root;
  *   - every root path is a clean relative path inside snippets/, no path is
  *     defined twice and no two programs share a name;
- *   - every run block parses and names only programs the book defines.
+ *   - every run block parses and names only programs the book defines
+ *     (a program with variants="tsan" also defines PROGRAM-tsan);
+ *   - a root's variants are known sanitizer builds (tsan, asan).
  */
 #ifndef TANGLE_BOOK_H
 #define TANGLE_BOOK_H
@@ -34,6 +36,7 @@ struct root {
 	struct block *block;
 	const char *path;	/**< relative to snippets/ */
 	char *program;		/**< program name (file stem) for a .c outside common/, else NULL */
+	struct strlist variants;/**< variants="tsan asan": also built as PROGRAM-tsan, ... */
 };
 
 /** A run block with its parsed spec and its book-wide unique id. */

@@ -199,6 +199,7 @@ int list_files(const char *dir, struct strlist *out)
 	size_t first = out->len;
 	int rc = walk(dir, "", out);
 
-	qsort(out->items + first, out->len - first, sizeof(*out->items), cmp_str);
+	if (out->len > first)
+		qsort(out->items + first, out->len - first, sizeof(*out->items), cmp_str);
 	return rc;
 }

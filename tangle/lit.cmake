@@ -59,12 +59,21 @@ function(lit_library name)
   target_include_directories(lit_${name} PUBLIC ${LIT_SNIPPETS})
   set_target_properties(lit_${name} PROPERTIES C_COMPILER_LAUNCHER "${LIT_LAUNCHER}")
   lit_link(lit_${name} PUBLIC ${A_LIBS})
+  set_property(GLOBAL PROPERTY LIT_COMMON_LIBS ${A_LIBS})
 endfunction()
 
 # Programs are targets named prog_NAME (so that no program can collide with
 # a CMake or toolchain target) whose binary is ${LIT_BIN}/NAME.
+#
+# VARIANTS tsan/asan also build NAME-tsan/NAME-asan with that sanitizer, so a
+# chapter can show a sanitizer's report from the default build. The support
+# library is compiled into such a variant directly, with the same flags. The
+# sanitizer presets skip variants: two sanitizers do not mix.
+set(LIT_SANITIZE_tsan -fsanitize=thread -g -O1)
+set(LIT_SANITIZE_asan -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1)
+
 function(lit_program name)
-  cmake_parse_arguments(A "" "CHAPTER;SOURCE" "LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "" "CHAPTER;SOURCE" "LIBS;LABELS;VARIANTS" ${ARGN})
   add_executable(prog_${name} ${LIT_SNIPPETS}/${A_SOURCE})
   set_target_properties(prog_${name} PROPERTIES
     OUTPUT_NAME ${name}
@@ -72,16 +81,50 @@ function(lit_program name)
     C_COMPILER_LAUNCHER "${LIT_LAUNCHER}")
   target_include_directories(prog_${name} PRIVATE ${LIT_SNIPPETS})
   lit_link(prog_${name} PRIVATE ${A_LIBS})
-  set_property(GLOBAL APPEND PROPERTY LIT_PROGRAMS prog_${name})
+  if(NOT LIT_VARIANT STREQUAL "default")
+    return()
+  endif()
+  foreach(variant IN LISTS A_VARIANTS)
+    set(target prog_${name}-${variant})
+    set(sources ${LIT_SNIPPETS}/${A_SOURCE})
+    set(libs ${A_LIBS})
+    if("common" IN_LIST libs)
+      list(REMOVE_ITEM libs common)
+      get_property(common_sources TARGET lit_common PROPERTY SOURCES)
+      get_property(common_libs GLOBAL PROPERTY LIT_COMMON_LIBS)
+      list(APPEND sources ${common_sources})
+      list(APPEND libs ${common_libs})
+      list(REMOVE_DUPLICATES libs)
+    endif()
+    add_executable(${target} ${sources})
+    set_target_properties(${target} PROPERTIES
+      OUTPUT_NAME ${name}-${variant}
+      RUNTIME_OUTPUT_DIRECTORY ${LIT_BIN}
+      C_COMPILER_LAUNCHER "${LIT_LAUNCHER}")
+    target_include_directories(${target} PRIVATE ${LIT_SNIPPETS})
+    target_compile_options(${target} PRIVATE ${LIT_SANITIZE_${variant}})
+    target_link_options(${target} PRIVATE ${LIT_SANITIZE_${variant}})
+    lit_link(${target} PRIVATE ${libs})
+  endforeach()
 endfunction()
 
 function(lit_run id)
   cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;LABELS" ${ARGN})
   set(spec ${LIT_GEN}/runs/${id}.run)
   set(programs)
+  set(missing)
   foreach(p IN LISTS A_PROGRAMS)
-    list(APPEND programs prog_${p})
+    if(TARGET prog_${p})
+      list(APPEND programs prog_${p})
+    else()
+      list(APPEND missing ${p})   # a sanitizer variant this build skips
+    endif()
   endforeach()
+  if(missing)
+    add_test(NAME ${id} COMMAND ${CMAKE_COMMAND} -E false)
+    set_tests_properties(${id} PROPERTIES DISABLED TRUE LABELS "${A_LABELS}")
+    return()
+  endif()
   set(run_args --spec ${spec} --bindir ${LIT_BIN} --root ${CMAKE_SOURCE_DIR}
       --compiler ${LIT_COMPILER} --variant ${LIT_VARIANT} --lock ${LIT_LOCK}
       --timeout-scale ${LIT_TIMEOUT_SCALE})
@@ -109,6 +152,12 @@ function(lit_run id)
     PROCESSORS ${A_RANKS})
   if(A_SERIAL)
     set_tests_properties(${id} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+  # LeakSanitizer reports Open MPI's own allocations at exit, some made in
+  # components it has already unloaded (so no suppression can name them):
+  # MPI runs are checked for everything but leaks.
+  if(LIT_VARIANT STREQUAL "asan" AND "mpi" IN_LIST A_LABELS)
+    set_tests_properties(${id} PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
   endif()
 endfunction()
 

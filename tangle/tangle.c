@@ -190,7 +190,9 @@ static void describe_run(const struct run *r, const struct program_info *progs, 
 	strlist_add(&labels, r->chapter->tag);
 	for (size_t i = 0; i < s->programs.len; i++)
 		for (size_t k = 0; k < nprogs; k++)
-			if (!strcmp(progs[k].name, s->programs.items[i]))
+			if (!strcmp(progs[k].name, s->programs.items[i]) ||
+			    (starts_with(s->programs.items[i], progs[k].name) &&
+			     s->programs.items[i][strlen(progs[k].name)] == '-'))
 				for (size_t j = 0; j < progs[k].labels.len; j++)
 					if (!strlist_has(&labels, progs[k].labels.items[j]))
 						strlist_add(&labels, progs[k].labels.items[j]);
@@ -309,6 +311,7 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 			   r->chapter->slug, r->path);
 		put_list(&manifest, "LIBS", &libs);
 		put_list(&manifest, "LABELS", &p->labels);
+		put_list(&manifest, "VARIANTS", &r->variants);
 		buf_puts(&manifest, ")\n");
 		buf_printf(&programs, "%s\t%s\t%s\n", r->program, program_kind(&p->labels), r->path);
 		strlist_free(&sys);

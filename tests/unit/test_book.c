@@ -130,6 +130,10 @@ int test_web_errors(void)
 	    "a .volatile run's output varies, so it cannot be compared with output:", NULL);
 	bad("# T\n```{.console .run signal=SIGNOPE}\n$ true\n```\n",
 	    "error: unknown signal 'SIGNOPE'", NULL);
+	bad("# T\n```{.c file=ch01/r.c variants=\"tsan msan\"}\nx\n```\n",
+	    "01-bad.md:2:22: error: unknown variant 'msan' (known: tsan, asan)", NULL);
+	bad("# T\n```{.c file=ch01/r.c}\nx\n```\n```{.console .run}\n$ build/bin/r-tsan\n```\n",
+	    "no chapter defines a program 'r-tsan'", NULL);
 	bad("# T\n```{.c file=a.c #b}\nx\n```\n",
 	    "01-bad.md:2:17: error: a block is either a file root (file=) or a named chunk (#b), not both", NULL);
 	return 0;
@@ -143,14 +147,17 @@ int test_run_ids(void)
 		"```{.console .run}\n$ build/bin/p 1\n```\n"
 		"```{.console .run name=special}\n$ build/bin/p 2\n```\n"
 		"```{.console .run}\n$ echo hi\n```\n"
-		"```{.console .run}\n$ mpiexec -n 9 build/bin/p\n```\n";
+		"```{.console .run}\n$ mpiexec -n 9 build/bin/p\n```\n"
+		"```{.c file=ch01/q.c variants=tsan}\nint main(void) { return 0; }\n```\n"
+		"```{.console .run}\n$ build/bin/q-tsan\n```\n";
 	struct captured c;
 	struct book b;
 
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-ids.md", text, NULL, NULL) == 0);
-	EXPECT(b.nruns == 5);
-	if (b.nruns == 5) {
+	EXPECT(b.nruns == 6);
+	if (b.nruns == 6) {
+		EXPECT(!strcmp(b.runs[5].id, "ch01-q-tsan"));
 		EXPECT(!strcmp(b.runs[0].id, "ch01-p"));
 		EXPECT(!strcmp(b.runs[1].id, "ch01-p-2"));
 		EXPECT(!strcmp(b.runs[2].id, "ch01-special"));
