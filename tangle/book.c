@@ -2,6 +2,7 @@
 #include "book.h"
 
 #include <ctype.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -404,6 +405,69 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 	}
 }
 
+/* Plots are read after the runs, which they name. */
+static void index_plots(struct book *b, struct diag *d)
+{
+	static const char *const keys[] = {"run", "data", "caption", "name"};
+
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+		size_t count = 0;
+
+		for (size_t i = 0; i < c->nblocks; i++) {
+			struct block *blk = &c->blocks[i];
+			const char *run, *name;
+			struct plot *p;
+			regex_t rx;
+
+			if (blk->kind != BLOCK_PLOT)
+				continue;
+			count++;
+			for (size_t k = 0; k < blk->attrs.nkvs; k++) {
+				bool known = false;
+
+				for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+					known |= !strcmp(blk->attrs.kvs[k].key, keys[j]);
+				if (!known)
+					diag_error(d, c->path, blk->line, blk->attrs.kvs[k].col,
+						   "unknown attribute '%s' on a plot (known: run data caption name)",
+						   blk->attrs.kvs[k].key);
+			}
+			b->plots = xrealloc(b->plots, (b->nplots + 1) * sizeof(*b->plots));
+			p = &b->plots[b->nplots++];
+			memset(p, 0, sizeof(*p));
+			p->chapter = c;
+			p->block = blk;
+			name = attrs_get(&blk->attrs, "name");
+			p->id = name ? xasprintf("%s-%s", c->tag, name) : xasprintf("%s-plot-%zu", c->tag, count);
+			p->data = attrs_get(&blk->attrs, "data");
+			p->caption = attrs_get(&blk->attrs, "caption");
+			run = attrs_get(&blk->attrs, "run");
+			if (!run || !p->data || !p->caption) {
+				diag_error(d, c->path, blk->line, blk->info_col,
+					   "a plot needs run=, data= and caption=");
+				continue;
+			}
+			if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
+				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "data"),
+					   "bad regular expression '%s' in data=", p->data);
+			else
+				regfree(&rx);
+			for (size_t k = 0; k < b->nruns; k++) {
+				const struct run *r = &b->runs[k];
+				size_t tl = strlen(c->tag);
+
+				if (r->chapter == c && (!strcmp(r->id, run) ||
+				    (!strncmp(r->id, c->tag, tl) && r->id[tl] == '-' && !strcmp(r->id + tl + 1, run))))
+					p->run = r;
+			}
+			if (!p->run)
+				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "run"),
+					   "run=%s names no run of this chapter", run);
+		}
+	}
+}
+
 int book_load(struct book *b, char *const *paths, size_t npaths,
 	      enum book_scope scope, struct diag *d)
 {
@@ -430,6 +494,7 @@ int book_load(struct book *b, char *const *paths, size_t npaths,
 	if (d->errors == errors)
 		check_reachability(b, d);
 	index_runs(b, scope, d);
+	index_plots(b, d);
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -447,6 +512,9 @@ void book_free(struct book *b)
 	}
 	for (size_t i = 0; i < b->nchapters; i++)
 		chapter_free(&b->chapters[i]);
+	for (size_t i = 0; i < b->nplots; i++)
+		free(b->plots[i].id);
+	free(b->plots);
 	free(b->chunks);
 	free(b->roots);
 	free(b->runs);

@@ -47,6 +47,28 @@ struct run {
 	char *id;		/**< "ch02-barrier", "ch02-barrier-2", "ch04-deadlock" */
 };
 
+/**
+ * A figure: the rows of a run's output that match @c data, plotted by the
+ * gnuplot script in the block's body.
+ *
+ *     ```{.gnuplot .plot run=data_parallel-2 data="^ +[0-9]+ " caption="..."}
+ *     set xlabel "threads"
+ *     plot DATA using 1:2 with linespoints title "add"
+ *     ```
+ *
+ * run= names a run of the same chapter, by its id with or without the
+ * chapter's tag; the script reads the rows as DATA and may use the whole
+ * capture as OUTPUT; it must not set the terminal or the output.
+ */
+struct plot {
+	struct chapter *chapter;
+	struct block *block;
+	char *id;		/**< "ch01-plot-1", or "ch01-NAME" with name=NAME */
+	const struct run *run;	/**< the run whose output it plots */
+	const char *data;	/**< the rows' extended regex */
+	const char *caption;
+};
+
 /** The parsed book. */
 struct book {
 	struct chapter *chapters;
@@ -57,6 +79,8 @@ struct book {
 	size_t nroots;
 	struct run *runs;
 	size_t nruns;
+	struct plot *plots;
+	size_t nplots;
 };
 
 /** How much book_load() checks. */

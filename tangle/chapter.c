@@ -115,9 +115,15 @@ static void classify(struct block *b, const char *path, struct diag *d)
 {
 	const char *file = attrs_get(&b->attrs, "file");
 	bool run = attrs_has_class(&b->attrs, "run");
+	bool plot = attrs_has_class(&b->attrs, "plot");
 
 	b->kind = BLOCK_PROSE;
-	if (file && b->attrs.id) {
+	if (plot && (run || file || b->attrs.id)) {
+		diag_error(d, path, b->line, b->info_col,
+			   "a plot block is only a plot: no file=, #id or .run");
+	} else if (plot) {
+		b->kind = BLOCK_PLOT;
+	} else if (file && b->attrs.id) {
 		diag_error(d, path, b->line, b->attrs.id_col,
 			   "a block is either a file root (file=) or a named chunk (#%s), not both",
 			   b->attrs.id);

@@ -9,6 +9,7 @@
  *   {... file=PATH}   a root: its expansion becomes snippets/PATH
  *   {... #name}       a named chunk, scoped to this chapter
  *   {... .run}        a run block: a command and what its output must show
+ *   {... .plot}       a figure: a gnuplot script over a run's table output
  *   anything else     prose, shown and never compiled
  */
 #ifndef TANGLE_CHAPTER_H
@@ -26,6 +27,7 @@ enum block_kind {
 	BLOCK_ROOT,	/**< file=PATH: becomes a file in snippets/ */
 	BLOCK_CHUNK,	/**< #name: expanded where referenced */
 	BLOCK_RUN,	/**< .run: a command run by the build */
+	BLOCK_PLOT,	/**< .plot: a figure drawn from a run's output */
 };
 
 /** One line of a block body: a view into the chapter text. */

@@ -161,6 +161,22 @@ function(lit_run id)
   endif()
 endfunction()
 
+# A figure: plot draws build/html/figures/ID.svg from the run's capture, again
+# whenever the run or the plot's script changes.
+function(lit_plot id)
+  cmake_parse_arguments(A "" "CHAPTER;RUN" "" ${ARGN})
+  set(spec ${LIT_GEN}/plots/${id}.plot)
+  set(svg ${LIT_HTML}/figures/${id}.svg)
+  add_custom_command(
+    OUTPUT ${svg}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${LIT_HTML}/figures
+    COMMAND ${LIT_TOOLS}/plot --spec ${spec} --captures ${LIT_OUT} --out ${svg}
+    DEPENDS ${spec} ${LIT_TOOLS}/plot ${LIT_OUT}/${A_RUN}.txt ${LIT_OUT}/${A_RUN}.json
+    COMMENT "Drawing figures/${id}.svg"
+    VERBATIM)
+  set_property(GLOBAL APPEND PROPERTY LIT_FIGURES_${A_CHAPTER} ${svg})
+endfunction()
+
 function(lit_chapter slug)
   cmake_parse_arguments(A "" "SOURCE" "RUNS" ${ARGN})
   set_property(GLOBAL APPEND PROPERTY LIT_CHAPTERS ${slug})
@@ -214,6 +230,7 @@ function(lit_finish)
   foreach(slug IN LISTS chapters)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
     get_property(runs GLOBAL PROPERTY LIT_RUNS_${slug})
+    get_property(figures GLOBAL PROPERTY LIT_FIGURES_${slug})
     add_custom_command(
       OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
@@ -227,11 +244,12 @@ function(lit_finish)
       OUTPUT ${LIT_HTML}/${slug}.html
       COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/${slug}.yaml
               -o ${LIT_HTML}/${slug}.html ${LIT_MD}/${slug}.md
-      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/page.html
+      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/page.html ${figures}
       COMMENT "Rendering html/${slug}.html"
       VERBATIM)
     list(APPEND pages ${LIT_HTML}/${slug}.html)
     list(APPEND woven ${LIT_MD}/${slug}.md)
+    list(APPEND all_figures ${figures})
   endforeach()
 
   add_custom_command(
@@ -250,22 +268,26 @@ function(lit_finish)
     VERBATIM)
   add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
 
-  # The PDF: the same Markdown in one print page, laid out by WeasyPrint.
+  # The PDF: the same Markdown in one print page, laid out by WeasyPrint. The
+  # print page sits beside the screen pages so that the same relative links
+  # (figures/, ../../snippets/) hold in both.
+  set(print_html ${LIT_HTML}/book-print.html)
   add_custom_command(
-    OUTPUT ${LIT_PDF}/book.html
+    OUTPUT ${print_html}
     COMMAND pandoc --from markdown --to html5 --standalone
             --template ${assets}/print.html --section-divs --toc --toc-depth 2
             --metadata-file ${LIT_MD}/index.yaml
             --css ${assets}/print.css
-            -o ${LIT_PDF}/book.html ${woven}
-    DEPENDS ${woven} ${LIT_MD}/index.yaml ${assets}/print.html ${assets}/print.css
-    COMMENT "Assembling pdf/book.html"
+            -o ${print_html} ${woven}
+    DEPENDS ${woven} ${LIT_MD}/index.yaml ${assets}/print.html ${assets}/print.css ${all_figures}
+    COMMENT "Assembling html/book-print.html"
     VERBATIM)
   add_custom_command(
     OUTPUT ${LIT_PDF}/book.pdf
-    COMMAND weasyprint --quiet ${LIT_PDF}/book.html ${LIT_PDF}/book.pdf.tmp
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${LIT_PDF}
+    COMMAND weasyprint --quiet ${print_html} ${LIT_PDF}/book.pdf.tmp
     COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/book.pdf.tmp ${LIT_PDF}/book.pdf
-    DEPENDS ${LIT_PDF}/book.html
+    DEPENDS ${print_html}
     COMMENT "Laying out pdf/book.pdf (WeasyPrint)"
     VERBATIM)
   add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf)

@@ -233,6 +233,22 @@ static void describe_run(const struct run *r, const struct program_info *progs, 
 	buf_printf(&o->data, "%s %d\n", r->chapter->path, blk->line);
 }
 
+/* The plot spec: the run, the rows' regex, then the script, verbatim. */
+static void describe_plot(const struct plot *p, struct buf *manifest, struct outputs *gen)
+{
+	struct output *o = add_output(gen, xasprintf("plots/%s.plot", p->id));
+
+	buf_printf(manifest, "lit_plot(%s CHAPTER %s RUN %s)\n", p->id, p->chapter->slug,
+		   p->run->id);
+	buf_printf(&o->data, "run %s\ndata %s\n", p->run->id, p->data);
+	for (size_t i = 0; i < p->block->nlines; i++) {
+		buf_add(&o->data, p->block->lines[i].text, p->block->lines[i].len);
+		buf_putc(&o->data, '\n');
+	}
+	o = add_output(gen, xasprintf("plots/%s.loc", p->id));
+	buf_printf(&o->data, "%s %d\n", p->chapter->path, p->block->line);
+}
+
 void tangle_book(const struct book *b, struct tangle_result *out)
 {
 	struct buf manifest = {0}, programs = {0};
@@ -320,6 +336,8 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 	}
 	for (size_t i = 0; i < b->nruns; i++)
 		describe_run(&b->runs[i], progs, nprogs, &manifest, &out->gen);
+	for (size_t i = 0; i < b->nplots; i++)
+		describe_plot(&b->plots[i], &manifest, &out->gen);
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		const struct chapter *c = &b->chapters[ci];
 

@@ -13,6 +13,7 @@
  *     kept apart so that moving a block does not re-run its program);
  *   - gen/manifest.cmake: the programs, their libraries and the runs, as
  *     calls to the lit_* functions of the CMake build;
+ *   - gen/plots/ID.plot and ID.loc: a figure's run, rows and gnuplot script;
  *   - gen/programs.tsv: "name<TAB>kind" per program, for `make run`.
  * Nothing is written here; the tangle command decides what to write.
  */

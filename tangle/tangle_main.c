@@ -196,6 +196,7 @@ int main(int argc, char **argv)
 		if (gen) {
 			remove_stale(&t.gen, gen, "maps", false, &removed);
 			remove_stale(&t.gen, gen, "runs", false, &removed);
+			remove_stale(&t.gen, gen, "plots", false, &removed);
 		}
 		if (written)
 			fprintf(stderr, "tangle: %zu chapter%s, %zu file%s: %d written, %zu unchanged\n",

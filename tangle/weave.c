@@ -360,6 +360,15 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	buf_free(&out);
 }
 
+/* A figure: the SVG the build drew, with its caption and where it came from. */
+static void weave_plot(struct buf *md, const struct plot *p)
+{
+	buf_printf(md, "::: {.figure #%s}\n![", p->id);
+	md_escape(md, p->caption);
+	buf_printf(md, "](figures/%s.svg)\n\n::: {.figure-source}\nDrawn by gnuplot from the output of "
+		   "[the run above](#run-%s) when this copy was built.\n:::\n:::\n", p->id, p->run->id);
+}
+
 int weave_chapter(const struct book *b, const struct capture_file *caps,
 		  const struct weave_links *links, struct buf *md, struct diag *d)
 {
@@ -393,6 +402,10 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 		}
 		if (blk->kind == BLOCK_ROOT || blk->kind == BLOCK_CHUNK) {
 			weave_code(md, b, c, blk, links);
+		} else if (blk->kind == BLOCK_PLOT) {
+			for (size_t k = 0; k < b->nplots; k++)
+				if (b->plots[k].block == blk)
+					weave_plot(md, &b->plots[k]);
 		} else if (blk->kind == BLOCK_RUN) {
 			const struct run *r = NULL;
 

@@ -7,6 +7,13 @@ build=$1 source=$2
 fail=0
 [ -s "$build/html/index.html" ] || { echo "no $build/html/index.html"; exit 1; }
 [ -s "$build/pdf/book.pdf" ] || { echo "no $build/pdf/book.pdf"; exit 1; }
+for chapter in "$source"/book/[0-9][0-9]-*.md; do
+    slug=$(basename "$chapter" .md)
+    # Every figure the page shows was drawn.
+    for fig in $(grep -o 'src="figures/[^"]*"' "$build/html/$slug.html" 2>/dev/null | sed 's/src="//; s/"$//'); do
+        [ -s "$build/html/$fig" ] || { echo "$slug: missing $fig"; exit 1; }
+    done
+done
 pdftotext -layout "$build/pdf/book.pdf" "$build/pdf/book.txt" || exit 1
 chapters=0
 for chapter in "$source"/book/[0-9][0-9]-*.md; do
