@@ -11,18 +11,21 @@ MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 \
 CHAPTERS = $(sort $(wildcard book/[0-9][0-9]-*.md))
 
 .DEFAULT_GOAL := book
-.PHONY: book all test pdf html run deps deps-check configure clean help check-drift \
+.PHONY: book all test pdf html docs run deps deps-check configure clean help check-drift \
         test-tsan test-asan
 
-book all: deps-check $(BUILD)/build.ninja  ## the whole book: programs, runs, HTML and PDF
+book all: deps-check $(BUILD)/build.ninja  ## the whole book: programs, runs, HTML, PDF, reference
 	@cmake --build $(BUILD)
-	@echo "book: $(BUILD)/html/index.html and $(BUILD)/pdf/book.pdf"
+	@echo "book: $(BUILD)/html/index.html, $(BUILD)/pdf/book.pdf, $(BUILD)/docs/programs/html/index.html"
 
 html: deps-check $(BUILD)/build.ninja  ## the HTML pages only
 	@cmake --build $(BUILD) --target html
 
 pdf: deps-check $(BUILD)/build.ninja  ## the PDF only
 	@cmake --build $(BUILD) --target pdf
+
+docs: deps-check $(BUILD)/build.ninja  ## the code reference only (Doxygen): build/docs/
+	@cmake --build $(BUILD) --target docs
 
 test: book  ## build the book, then run every test (toolchain, drift, render, every run block)
 	@ctest --test-dir $(BUILD) --output-on-failure -j2

@@ -1,5 +1,6 @@
-/*
- * attr.h - pandoc attribute blocks, as they open a fenced code block:
+/**
+ * @file attr.h
+ * @brief pandoc attribute blocks, as they open a fenced code block:
  *
  *     {.c file=ch02/barrier.c}
  *     {.c #barrier-runner}
@@ -20,9 +21,9 @@
 
 /** One key=value item with the column its key starts at. */
 struct attr_kv {
-	char *key;
-	char *value;
-	int col;
+	char *key;	/**< the key, without "=" */
+	char *value;	/**< the value, unquoted and unescaped */
+	int col;	/**< column of the key in the chapter */
 };
 
 /** A parsed attribute block. A zeroed struct attrs is empty. */
@@ -30,8 +31,8 @@ struct attrs {
 	char *id;		/**< "#id" without the '#', or NULL */
 	int id_col;		/**< column of the '#' */
 	struct strlist classes;	/**< ".class" names without the '.' */
-	struct attr_kv *kvs;
-	size_t nkvs;
+	struct attr_kv *kvs; /**< key=value items, in the order written */
+	size_t nkvs;	/**< number of kvs */
 };
 
 /**

@@ -63,6 +63,13 @@ static void add_chunk_part(struct book *b, struct chapter *c, struct block *blk)
 	k->parts[k->nparts++] = blk;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /* The stem of a program: "ch02/barrier.c" -> "barrier"; NULL for others. */
 static char *program_of(const char *path)
 {
@@ -137,6 +144,12 @@ static void index_roots(struct book *b, struct diag *d)
 					diag_error(d, c->path, blk->line, blk->name_col,
 						   "program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
 						   prog, o->path);
+					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
+						  "'%s' defined here", o->path);
+				} else if (!strcmp(base_name(o->path), base_name(blk->name))) {
+					diag_error(d, c->path, blk->line, blk->name_col,
+						   "file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
+						   base_name(blk->name), o->path);
 					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
 						  "'%s' defined here", o->path);
 				}

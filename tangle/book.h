@@ -1,12 +1,14 @@
-/*
- * book.h - the whole book as a web of chunks: roots, named chunks, the
+/**
+ * @file book.h
+ * @brief the whole book as a web of chunks: roots, named chunks, the
  * references between them, and the run blocks.
  *
  * Invariants after a successful book_load():
  *   - every reference names a chunk of its own chapter;
  *   - the references form no cycle and every chunk is reachable from a root;
  *   - every root path is a clean relative path inside snippets/, no path is
- *     defined twice and no two programs share a name;
+ *     defined twice, no two files share a base name (Doxygen names its pages
+ *     by them) and no two programs share a name;
  *   - every run block parses and names only programs the book defines
  *     (a program with variants="tsan" also defines PROGRAM-tsan);
  *   - a root's variants are known sanitizer builds (tsan, asan).
@@ -23,17 +25,17 @@
 
 /** All the blocks of one chapter that define one chunk name, in order. */
 struct chunk {
-	struct chapter *chapter;
-	const char *name;
-	struct block **parts;
-	size_t nparts;
+	struct chapter *chapter; /**< the chapter the name belongs to */
+	const char *name; /**< the chunk name (points into the first part) */
+	struct block **parts; /**< the defining blocks, in chapter order */
+	size_t nparts;	/**< number of parts */
 	bool reached;		/**< reachable from some root */
 };
 
 /** A file root: one file of snippets/. */
 struct root {
-	struct chapter *chapter;
-	struct block *block;
+	struct chapter *chapter; /**< the chapter that defines the file */
+	struct block *block; /**< the defining block */
 	const char *path;	/**< relative to snippets/ */
 	char *program;		/**< program name (file stem) for a .c outside common/, else NULL */
 	struct strlist variants;/**< variants="tsan asan": also built as PROGRAM-tsan, ... */
@@ -41,9 +43,9 @@ struct root {
 
 /** A run block with its parsed spec and its book-wide unique id. */
 struct run {
-	struct chapter *chapter;
-	struct block *block;
-	struct runspec spec;
+	struct chapter *chapter; /**< the chapter of the run block */
+	struct block *block; /**< the run block */
+	struct runspec spec; /**< its parsed command and expectations */
 	char *id;		/**< "ch02-barrier", "ch02-barrier-2", "ch04-deadlock" */
 };
 
@@ -61,26 +63,26 @@ struct run {
  * capture as OUTPUT; it must not set the terminal or the output.
  */
 struct plot {
-	struct chapter *chapter;
-	struct block *block;
+	struct chapter *chapter; /**< the chapter of the plot block */
+	struct block *block; /**< the plot block */
 	char *id;		/**< "ch01-plot-1", or "ch01-NAME" with name=NAME */
 	const struct run *run;	/**< the run whose output it plots */
 	const char *data;	/**< the rows' extended regex */
-	const char *caption;
+	const char *caption; /**< the figure caption */
 };
 
 /** The parsed book. */
 struct book {
-	struct chapter *chapters;
-	size_t nchapters;
-	struct chunk *chunks;
-	size_t nchunks;
-	struct root *roots;
-	size_t nroots;
-	struct run *runs;
-	size_t nruns;
-	struct plot *plots;
-	size_t nplots;
+	struct chapter *chapters; /**< the chapters, in book order */
+	size_t nchapters; /**< number of chapters */
+	struct chunk *chunks; /**< every named chunk of every chapter */
+	size_t nchunks;	/**< number of chunks */
+	struct root *roots; /**< every file root */
+	size_t nroots;	/**< number of roots */
+	struct run *runs; /**< every run block, in book order */
+	size_t nruns;	/**< number of runs */
+	struct plot *plots; /**< every plot block, in book order */
+	size_t nplots;	/**< number of plots */
 };
 
 /** How much book_load() checks. */

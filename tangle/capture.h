@@ -1,5 +1,6 @@
-/*
- * capture.h - run one shell command and capture what it writes.
+/**
+ * @file capture.h
+ * @brief run one shell command and capture what it writes.
  *
  * The command runs under /bin/sh in its own session (so its process group
  * can be signalled as a whole), with stdin from /dev/null and stdout and

@@ -1,5 +1,6 @@
-/*
- * chapter.h - one chapter of the book, split into its fenced code blocks.
+/**
+ * @file chapter.h
+ * @brief one chapter of the book, split into its fenced code blocks.
  *
  * A chapter is a file book/NN-slug.md. Only fences at the margin (at most
  * three spaces of indentation, as CommonMark allows) are blocks; a fence
@@ -7,7 +8,7 @@
  * same character. A block is classified by its attributes:
  *
  *   {... file=PATH}   a root: its expansion becomes snippets/PATH
- *   {... #name}       a named chunk, scoped to this chapter
+ *   {... \#name}      a named chunk, scoped to this chapter
  *   {... .run}        a run block: a command and what its output must show
  *   {... .plot}       a figure: a gnuplot script over a run's table output
  *   anything else     prose, shown and never compiled
@@ -25,7 +26,7 @@
 enum block_kind {
 	BLOCK_PROSE,	/**< shown only */
 	BLOCK_ROOT,	/**< file=PATH: becomes a file in snippets/ */
-	BLOCK_CHUNK,	/**< #name: expanded where referenced */
+	BLOCK_CHUNK,	/**< \#name: expanded where referenced */
 	BLOCK_RUN,	/**< .run: a command run by the build */
 	BLOCK_PLOT,	/**< .plot: a figure drawn from a run's output */
 };
@@ -39,7 +40,7 @@ struct line {
 
 /** A fenced code block. */
 struct block {
-	enum block_kind kind;
+	enum block_kind kind; /**< what the block is for */
 	int line;		/**< line of the opening fence */
 	int col;		/**< column of the opening fence */
 	int info_col;		/**< column where the info string starts */
@@ -48,7 +49,7 @@ struct block {
 	const char *name;	/**< root path or chunk name (points into attrs) */
 	int name_col;		/**< column of the name's attribute */
 	struct line *lines;	/**< the body, without the fences */
-	size_t nlines;
+	size_t nlines;	/**< number of body lines */
 	int close_line;		/**< line of the closing fence */
 };
 
@@ -58,11 +59,11 @@ struct chapter {
 	char *slug;		/**< "02-threads" */
 	char *tag;		/**< "ch02" */
 	char *title;		/**< text of the first "# " heading, or NULL */
-	int title_line;
+	int title_line;	/**< line of the title heading */
 	char *summary;		/**< the first paragraph after the title, or NULL */
 	struct buf text;	/**< the whole file; lines point into it */
-	struct block *blocks;
-	size_t nblocks;
+	struct block *blocks; /**< the fenced blocks, in order */
+	size_t nblocks;	/**< number of blocks */
 };
 
 /**

@@ -1,5 +1,6 @@
-/*
- * diag.h - diagnostics in the GCC format, so that editors jump to them:
+/**
+ * @file diag.h
+ * @brief diagnostics in the GCC format, so that editors jump to them:
  *
  *     book/02-threads.md:41:5: error: undefined chunk 'runer'; did you mean 'runner'?
  *

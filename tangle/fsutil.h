@@ -1,5 +1,6 @@
-/*
- * fsutil.h - the only way the toolchain writes files.
+/**
+ * @file fsutil.h
+ * @brief the only way the toolchain writes files.
  *
  * Every write goes to a temporary file in the destination's directory, is
  * flushed with fsync() and then renamed over the destination, so a reader

@@ -1,5 +1,6 @@
-/*
- * json.h - the flat JSON objects the toolchain writes and reads: one object
+/**
+ * @file json.h
+ * @brief the flat JSON objects the toolchain writes and reads: one object
  * of string, number, boolean and null members, no nesting. Enough for a run's
  * metadata (build/out/ID.json) and no more.
  */
@@ -15,7 +16,7 @@ void json_string(struct buf *b, const char *s);
 
 /** A parsed flat object: keys[i] maps to values[i] (NULL for null). */
 struct json_flat {
-	struct strlist keys;
+	struct strlist keys; /**< member names, in the order written */
 	struct strlist values;	/**< strings unescaped; numbers and booleans as written */
 };
 

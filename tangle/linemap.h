@@ -1,5 +1,6 @@
-/*
- * linemap.h - from a line of a snippet back to the line of its chapter.
+/**
+ * @file linemap.h
+ * @brief from a line of a snippet back to the line of its chapter.
  *
  * The build compiles the files in snippets/, which carry no trace of the
  * chapter they came from. Beside each one, tangle writes a map,
@@ -23,7 +24,7 @@ struct linemap {
 	char *chapter;		/**< e.g. "book/02-threads.md" */
 	int *lines;		/**< chapter line of snippet line i + 1 */
 	int *indents;		/**< columns added in front of it */
-	size_t n;
+	size_t n;	/**< number of snippet lines mapped */
 };
 
 /** Load the map at @p path. Returns 0, or -1 when it is missing or malformed. */
@@ -40,8 +41,8 @@ void linemap_free(struct linemap *m);
 
 /** Maps loaded on demand, by snippet path. */
 struct linemap_cache {
-	const char *maps_dir;
-	struct strlist paths;
+	const char *maps_dir; /**< the directory of the .map files */
+	struct strlist paths; /**< snippet paths looked up so far */
 	struct linemap *maps;	/**< maps[i] for paths.items[i]; chapter NULL when missing */
 };
 

@@ -235,7 +235,8 @@ function(lit_finish)
       OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
-              --snippets-url ../../snippets --outputs-url ../out ${metas}
+              --snippets-url ../../snippets --outputs-url ../out
+              --reference-url ../docs/programs/html ${metas}
       DEPENDS ${CMAKE_SOURCE_DIR}/${src} ${weave} ${metas} ${runs}
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Weaving ${slug}"

@@ -1,5 +1,6 @@
-/*
- * runspec.h - run blocks: a command as the reader types it, and what must
+/**
+ * @file runspec.h
+ * @brief run blocks: a command as the reader types it, and what must
  * hold of its output.
  *
  *     ```{.console .run timeout=10}
@@ -52,7 +53,7 @@ enum expect_kind {
 
 /** One expectation; output: and anyorder: groups hold one line per arg. */
 struct expect {
-	enum expect_kind kind;
+	enum expect_kind kind; /**< which keyword */
 	int line;		/**< chapter line of the (first) keyword */
 	long count;		/**< for EXPECT_COUNT */
 	struct strlist args;	/**< regexes or literal lines */
@@ -61,7 +62,7 @@ struct expect {
 /** A parsed run block. */
 struct runspec {
 	char *command;		/**< without "$ ", continuation lines joined */
-	int command_line;
+	int command_line; /**< chapter line of the "$ " line */
 	double timeout;		/**< seconds */
 	int exit_status;	/**< expected exit status (when signal == 0) */
 	int signal;		/**< expected terminating signal, or 0 */
@@ -71,8 +72,8 @@ struct runspec {
 	struct strlist labels;	/**< labels= attribute, split on blanks */
 	struct strlist programs;/**< NAME for each build/bin/NAME in the command */
 	int ranks;		/**< mpiexec -n N, or 1 */
-	struct expect *expects;
-	size_t nexpects;
+	struct expect *expects; /**< the expectations, in the order written */
+	size_t nexpects; /**< number of expectations */
 };
 
 /**

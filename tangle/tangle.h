@@ -1,5 +1,6 @@
-/*
- * tangle.h - from a loaded book to the files the build needs.
+/**
+ * @file tangle.h
+ * @brief from a loaded book to the files the build needs.
  *
  * tangle_book() produces, in memory:
  *   - snippets: snippets/PATH for every root, clean C with one header line;
@@ -25,14 +26,14 @@
 
 /** One file to produce: a path relative to its area and its bytes. */
 struct output {
-	char *path;
-	struct buf data;
+	char *path;	/**< path relative to the area (snippets/ or gen/) */
+	struct buf data; /**< the bytes to write */
 };
 
 /** A set of files to produce. */
 struct outputs {
-	struct output *v;
-	size_t n;
+	struct output *v; /**< the files */
+	size_t n;	/**< number of files */
 };
 
 /** Everything one tangle of the book produces. */

@@ -1,5 +1,6 @@
-/*
- * util.h - memory, growable buffers and string helpers for the toolchain.
+/**
+ * @file util.h
+ * @brief memory, growable buffers and string helpers for the toolchain.
  *
  * Allocation failures are not recoverable in a command-line tool that holds a
  * book in memory, so the x* allocators print a message and exit(1), as git's
@@ -31,9 +32,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * A zeroed struct buf is a valid empty buffer.
  */
 struct buf {
-	char *data;
-	size_t len;
-	size_t cap;
+	char *data;	/**< the bytes, NUL-terminated; NULL while empty */
+	size_t len;	/**< bytes used, without the NUL */
+	size_t cap;	/**< bytes allocated */
 };
 
 /** Make sure at least @p extra more bytes fit without reallocation. */
@@ -57,9 +58,9 @@ char *buf_detach(struct buf *b);
 
 /** A growable array of owned strings. A zeroed struct strlist is empty. */
 struct strlist {
-	char **items;
-	size_t len;
-	size_t cap;
+	char **items;	/**< the strings */
+	size_t len;	/**< number of strings */
+	size_t cap;	/**< slots allocated */
 };
 
 /** Append a copy of @p s. */

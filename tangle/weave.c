@@ -135,6 +135,25 @@ void sanitize_output(struct buf *b, const char *text, size_t len)
 	clean_text(b, text + tail_start, len - tail_start);
 }
 
+char *doxygen_page(const char *path)
+{
+	struct buf b = {0};
+	const char *base = strrchr(path, '/');
+
+	for (const char *p = base ? base + 1 : path; *p; p++) {
+		if (*p == '_')
+			buf_puts(&b, "__");
+		else if (*p == '/')
+			buf_puts(&b, "_2");
+		else if (*p == '.')
+			buf_puts(&b, "_8");
+		else
+			buf_putc(&b, *p);
+	}
+	buf_puts(&b, ".html");
+	return buf_detach(&b);
+}
+
 static void put_anchor_text(struct buf *b, const char *s)
 {
 	for (; *s; s++)
@@ -231,6 +250,12 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 			buf_printf(md, " · [snippets/");
 			md_escape(md, blk->name);
 			buf_printf(md, "](%s/%s){.snippet-link}", links->snippets_url, blk->name);
+		}
+		if (links->reference_url) {
+			char *page = doxygen_page(blk->name);
+
+			buf_printf(md, " · [reference](%s/%s){.reference-link}", links->reference_url, page);
+			free(page);
 		}
 	} else {
 		const struct chunk *k = book_chunk(bk, c, blk->name, strlen(blk->name));

@@ -1,5 +1,6 @@
-/*
- * weave.h - from a chapter and its runs' captures to the Markdown that pandoc
+/**
+ * @file weave.h
+ * @brief from a chapter and its runs' captures to the Markdown that pandoc
  * renders.
  *
  * Prose passes through untouched. A root or chunk block gets a label (its
@@ -25,7 +26,7 @@ enum { WEAVE_HEAD_LINES = 80, WEAVE_TAIL_LINES = 40 };
 
 /** One run's capture, as read from build/out. */
 struct capture_file {
-	const char *id;
+	const char *id;	/**< the run id (not owned) */
 	bool loaded;		/**< both files were read */
 	struct buf text;	/**< ID.txt */
 	struct json_flat meta;	/**< ID.json */
@@ -35,6 +36,7 @@ struct capture_file {
 struct weave_links {
 	const char *snippets_url;	/**< URL of snippets/ from the page, e.g. "../../snippets" */
 	const char *outputs_url;	/**< URL of build/out from the page, e.g. "../out" */
+	const char *reference_url;	/**< URL of the programs' Doxygen pages, or NULL */
 };
 
 /**
@@ -54,6 +56,13 @@ void md_escape(struct buf *b, const char *s);
  * around a line saying how many lines are not shown.
  */
 void sanitize_output(struct buf *b, const char *text, size_t len);
+
+/**
+ * Doxygen's page name for the file @p path of snippets/ ("ch02/mp_vs_mt.c" ->
+ * "mp__vs__mt_8c.html"): it is made from the base name, which tangle keeps
+ * unique in the book.
+ */
+char *doxygen_page(const char *path);
 
 /** The anchor of a block in its chapter's page ("ch02-runner", "ch02-file-ch02-barrier-c"). */
 char *block_anchor(const struct chapter *c, const struct block *blk);

@@ -5,7 +5,7 @@
  *   weave meta CHAPTER.md OUT.json
  *       The chapter's title and summary (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
- *         [--snippets-url URL] [--outputs-url URL] META.json...
+ *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL] META.json...
  *       The chapter with labelled chunks and real outputs, and the page's
  *       metadata (book title, previous/next, the chapter list) from the metas.
  *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
@@ -29,7 +29,8 @@ static void usage(void)
 {
 	fputs("usage: weave meta CHAPTER.md OUT.json\n"
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
-	      "             [--snippets-url URL] [--outputs-url URL] META.json...\n"
+	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
+	      "             META.json...\n"
 	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
 	exit(2);
 }
@@ -214,7 +215,7 @@ static int load_capture(struct capture_file *cf, const char *dir, const char *id
 static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
-	struct weave_links links = {NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL};
 	struct diag d;
 	struct book b;
 	struct buf md = {0}, y = {0};
@@ -235,6 +236,8 @@ static int cmd_chapter(int argc, char **argv)
 			links.snippets_url = argv[++i];
 		else if (!strcmp(argv[i], "--outputs-url") && i + 1 < argc)
 			links.outputs_url = argv[++i];
+		else if (!strcmp(argv[i], "--reference-url") && i + 1 < argc)
+			links.reference_url = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else

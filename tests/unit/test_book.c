@@ -108,6 +108,8 @@ int test_web_errors(void)
 	bad("# T\n```{.c file=ch01/a.c}\nx\n```\n",
 	    "02-more.md:2:8: error: program name 'a' is already used by 'ch01/a.c'",
 	    "# U\n```{.c file=ch02/a.c}\ny\n```\n");
+	bad("# T\n```{.c file=ch01/q.h}\nx\n```\n```{.c file=common/q.h}\ny\n```\n",
+	    "01-bad.md:5:8: error: file name 'q.h' is already used by 'ch01/q.h'", NULL);
 	bad("# T\n```{.c file=ch01/a.c}\nx\n```\n```{.c #lonely}\ny\n```\n",
 	    "01-bad.md:5:8: error: chunk 'lonely' is defined but never used", NULL);
 	bad("# T\n```{.c file=../etc/passwd}\nx\n```\n",

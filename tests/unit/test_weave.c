@@ -44,7 +44,7 @@ int test_weave_hostile_output(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {"../../snippets", NULL};
+	struct weave_links links = {"../../snippets", NULL, "../docs/programs/html"};
 	struct buf md = {0};
 
 	captured_open(&c);
@@ -64,6 +64,7 @@ int test_weave_hostile_output(void)
 	EXPECT(contains(md.data, "used in [ch01/main.c](#ch01-file-ch01-main-c)"));
 	EXPECT(contains(md.data, "Uses [⟨body⟩](#ch01-body)."));
 	EXPECT(contains(md.data, "[snippets/ch01/main.c](../../snippets/ch01/main.c)"));
+	EXPECT(contains(md.data, "[reference](../docs/programs/html/main_8c.html)"));
 	EXPECT(contains(md.data, "Checked by the build: ` a line reads \"<script>alert(1)</script>\" `"));
 	buf_free(&md);
 	buf_free(&cap.text);
@@ -79,7 +80,7 @@ int test_weave_missing_capture(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);

@@ -1,0 +1,69 @@
+# docs.cmake - the code reference, with Doxygen.
+#
+#   build/docs/toolchain/html  the toolchain's public API: every function and
+#                              struct of tangle/*.h; any warning fails the build
+#   build/docs/programs/html   every program and the support library, with
+#                              their sources browsable; each file page links
+#                              back to the chapter block it was tangled from
+#
+# Both are rebuilt only when their inputs change.
+
+find_package(Doxygen REQUIRED dot)
+
+function(lit_docs_config path)
+  set(text "")
+  foreach(pair IN LISTS ARGN)
+    string(APPEND text "${pair}\n")
+  endforeach()
+  file(WRITE ${path}.new "${text}")
+  file(COPY_FILE ${path}.new ${path} ONLY_IF_DIFFERENT)
+  file(REMOVE ${path}.new)
+endfunction()
+
+function(lit_docs)
+  set(docs ${CMAKE_BINARY_DIR}/docs)
+  set(common
+    "QUIET = YES" "GENERATE_LATEX = NO" "OPTIMIZE_OUTPUT_FOR_C = YES"
+    "JAVADOC_AUTOBRIEF = YES" "HAVE_DOT = YES" "DOT_IMAGE_FORMAT = svg"
+    "INTERACTIVE_SVG = NO" "HTML_TIMESTAMP = NO" "SEARCHENGINE = YES"
+    "FULL_PATH_NAMES = YES" "CASE_SENSE_NAMES = YES")
+
+  file(GLOB headers CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tangle/*.h)
+  lit_docs_config(${docs}/toolchain.Doxyfile ${common}
+    "PROJECT_NAME = \"tangle\""
+    "PROJECT_BRIEF = \"The literate toolchain of the book\""
+    "INPUT = ${CMAKE_SOURCE_DIR}/tangle"
+    "FILE_PATTERNS = *.h"
+    "STRIP_FROM_PATH = ${CMAKE_SOURCE_DIR}"
+    "OUTPUT_DIRECTORY = ${docs}/toolchain"
+    "EXTRACT_ALL = NO" "WARN_IF_UNDOCUMENTED = YES" "WARN_AS_ERROR = FAIL_ON_WARNINGS")
+  add_custom_command(
+    OUTPUT ${docs}/toolchain/html/index.html
+    COMMAND ${DOXYGEN_EXECUTABLE} ${docs}/toolchain.Doxyfile
+    DEPENDS ${headers} ${docs}/toolchain.Doxyfile
+    COMMENT "Documenting the toolchain (Doxygen, warnings are errors)"
+    VERBATIM)
+
+  # Configure runs after every chapter edit, and tangle has written snippets/.
+  file(GLOB_RECURSE snippets ${LIT_SNIPPETS}/*.c ${LIT_SNIPPETS}/*.h)
+  lit_docs_config(${docs}/programs.Doxyfile ${common}
+    "PROJECT_NAME = \"The book's programs\""
+    "PROJECT_BRIEF = \"Every program of the book and its support library\""
+    "INPUT = ${LIT_SNIPPETS}"
+    "RECURSIVE = YES" "FILE_PATTERNS = *.c *.h"
+    "STRIP_FROM_PATH = ${LIT_SNIPPETS}"
+    "OUTPUT_DIRECTORY = ${docs}/programs"
+    "INPUT_FILTER = \"sh ${CMAKE_SOURCE_DIR}/tangle/doxygen-filter.sh\""
+    "FILTER_SOURCE_FILES = NO"
+    "EXTRACT_ALL = YES" "EXTRACT_STATIC = YES" "SOURCE_BROWSER = YES"
+    "REFERENCED_BY_RELATION = YES" "REFERENCES_RELATION = YES"
+    "WARNINGS = NO" "WARN_IF_UNDOCUMENTED = NO")
+  add_custom_command(
+    OUTPUT ${docs}/programs/html/index.html
+    COMMAND ${DOXYGEN_EXECUTABLE} ${docs}/programs.Doxyfile
+    DEPENDS ${snippets} ${docs}/programs.Doxyfile ${CMAKE_SOURCE_DIR}/tangle/doxygen-filter.sh
+    COMMENT "Documenting the programs (Doxygen)"
+    VERBATIM)
+  add_custom_target(docs ${LIT_RENDER_ALL}
+    DEPENDS ${docs}/toolchain/html/index.html ${docs}/programs/html/index.html)
+endfunction()
