@@ -22,6 +22,9 @@ set(LIT_HTML ${CMAKE_BINARY_DIR}/html)
 set(LIT_PDF ${CMAKE_BINARY_DIR}/pdf)
 set(LIT_LOCK ${CMAKE_BINARY_DIR}/run.lock)
 set(LIT_COMPILER "${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}")
+# The PDF steps use Debian's Python, which has WeasyPrint and pypdf (another
+# python3 earlier in PATH, a pyenv one say, does not).
+find_program(LIT_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
 if(LIT_VARIANT STREQUAL "default")
   set(LIT_RENDER_ALL ALL)
 else()
@@ -269,27 +272,65 @@ function(lit_finish)
     VERBATIM)
   add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
 
-  # The PDF: the same Markdown in one print page, laid out by WeasyPrint. The
-  # print page sits beside the screen pages so that the same relative links
-  # (figures/, ../../snippets/) hold in both.
-  set(print_html ${LIT_HTML}/book-print.html)
-  add_custom_command(
-    OUTPUT ${print_html}
-    COMMAND pandoc --from markdown --to html5 --standalone
-            --template ${assets}/print.html --section-divs --toc --toc-depth 2
-            --metadata-file ${LIT_MD}/index.yaml
-            --css ${assets}/print.css
-            -o ${print_html} ${woven}
-    DEPENDS ${woven} ${LIT_MD}/index.yaml ${assets}/print.html ${assets}/print.css ${all_figures}
-    COMMENT "Assembling html/book-print.html"
-    VERBATIM)
+  # The PDF. Each chapter is laid out on its own, its page numbers
+  # continuing from the chapter before (pdf/NN.start.css), so that an edit
+  # lays out that chapter again, not the book; the later chapters follow only
+  # if its page count changed (pdf/NN.pages and the start files are rewritten
+  # only when they change). pdfbook.py then adds the front matter and joins
+  # the chapters, keeping their bookmarks. The print pages sit beside the
+  # screen pages, so the same relative links (figures/, ../../snippets/) hold.
+  set(pdfbook ${LIT_PYTHON} ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py)
+  file(MAKE_DIRECTORY ${LIT_PDF})
+  set(chapter_pdfs)
+  set(previous)
+  foreach(slug IN LISTS chapters)
+    string(SUBSTRING ${slug} 0 2 number)
+    set(print_html ${LIT_HTML}/${slug}.print.html)
+    set(start ${LIT_PDF}/${slug}.start.css)
+    if(NOT previous)
+      file(WRITE ${start}.new "@page :first { counter-reset: page 1; }\n")
+      file(COPY_FILE ${start}.new ${start} ONLY_IF_DIFFERENT)
+      file(REMOVE ${start}.new)
+    else()
+      add_custom_command(
+        OUTPUT ${start}
+        COMMAND ${pdfbook} start ${LIT_PDF}/${previous}.start.css ${LIT_PDF}/${previous}.pages ${start}
+        DEPENDS ${LIT_PDF}/${previous}.start.css ${LIT_PDF}/${previous}.pages
+        COMMENT "Numbering the pages of ${slug}"
+        VERBATIM)
+    endif()
+    get_property(figures GLOBAL PROPERTY LIT_FIGURES_${slug})
+    add_custom_command(
+      OUTPUT ${print_html}
+      COMMAND pandoc --from markdown --to html5 --standalone
+              --template ${assets}/print.html --section-divs --id-prefix ch${number}-
+              --metadata-file ${LIT_MD}/${slug}.yaml --css ${assets}/print.css
+              -o ${print_html} ${LIT_MD}/${slug}.md
+      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/print.html
+      COMMENT "Rendering html/${slug}.print.html"
+      VERBATIM)
+    add_custom_command(
+      OUTPUT ${LIT_PDF}/${slug}.pdf
+      COMMAND weasyprint --quiet -s ${start} ${print_html} ${LIT_PDF}/${slug}.pdf.tmp
+      COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/${slug}.pdf.tmp ${LIT_PDF}/${slug}.pdf
+      DEPENDS ${print_html} ${start} ${assets}/print.css ${figures}
+      COMMENT "Laying out pdf/${slug}.pdf (WeasyPrint)"
+      VERBATIM)
+    add_custom_command(
+      OUTPUT ${LIT_PDF}/${slug}.pages
+      COMMAND ${pdfbook} pages ${LIT_PDF}/${slug}.pdf ${LIT_PDF}/${slug}.pages
+      DEPENDS ${LIT_PDF}/${slug}.pdf
+      VERBATIM)
+    list(APPEND chapter_pdfs ${LIT_PDF}/${slug}.pdf)
+    set(previous ${slug})
+  endforeach()
   add_custom_command(
     OUTPUT ${LIT_PDF}/book.pdf
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${LIT_PDF}
-    COMMAND weasyprint --quiet ${print_html} ${LIT_PDF}/book.pdf.tmp
-    COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/book.pdf.tmp ${LIT_PDF}/book.pdf
-    DEPENDS ${print_html}
-    COMMENT "Laying out pdf/book.pdf (WeasyPrint)"
+    COMMAND ${pdfbook} assemble --meta ${LIT_MD}/index.meta.json --front ${assets}/front.html
+            --css ${assets}/print.css ${LIT_PDF}/book.pdf ${chapter_pdfs}
+    DEPENDS ${chapter_pdfs} ${LIT_MD}/index.meta.json ${assets}/front.html ${assets}/print.css
+            ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py
+    COMMENT "Assembling pdf/book.pdf"
     VERBATIM)
-  add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf)
+  add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf ${chapter_pdfs})
 endfunction()

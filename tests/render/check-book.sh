@@ -36,4 +36,34 @@ line=$(grep -m1 '[a-z]' "$first" | cut -c1-40)
 grep -qF "$line" "$build/pdf/book.txt" || { echo "the PDF lacks the output line: $line"; fail=1; }
 pages=$(pdfinfo "$build/pdf/book.pdf" | awk '/^Pages:/ {print $2}')
 [ "$pages" -gt "$chapters" ] || { echo "the PDF has only $pages pages for $chapters chapters"; fail=1; }
+# Every figure's caption is in the PDF, under its figure.
+for md in "$build"/md/[0-9][0-9]-*.md; do
+    grep -o '^!\[[^]]*\](figures/' "$md" | sed 's/^!\[//; s/\](figures\/$//; s/\\//g' | while read -r caption; do
+        short=$(printf '%s' "$caption" | cut -c1-40)
+        grep -qF "$short" "$build/pdf/book.txt" || { echo "the PDF lacks the figure: $caption"; exit 1; }
+    done || fail=1
+done
+# Bookmarks: one top-level entry per chapter, in order, each with sections
+# below it and on a page of the book; page labels i, ii, ... then 1, 2, ...
+/usr/bin/python3 - "$build/pdf/book.pdf" "$source"/book/[0-9][0-9]-*.md <<'PY' || fail=1
+import sys
+from pypdf import PdfReader
+r = PdfReader(sys.argv[1])
+titles = [open(p).readline()[2:].strip() for p in sys.argv[2:]]
+top = [x for x in r.outline if not isinstance(x, list)]
+problems = []
+if [t.title for t in top] != titles:
+    problems.append("top-level bookmarks %s, chapters %s" % ([t.title for t in top], titles))
+if not any(isinstance(x, list) and x for x in r.outline):
+    problems.append("no section bookmarks")
+pages = [r.get_destination_page_number(t) for t in top]
+if pages != sorted(pages) or any(p < 1 or p >= len(r.pages) for p in pages):
+    problems.append("chapter bookmarks out of order or out of the book: %s" % pages)
+labels = r.page_labels
+if labels[0] != "i" or "1" not in labels or labels[labels.index("1") - 1] not in ("i", "ii", "iii", "iv"):
+    problems.append("page labels %s" % labels[:6])
+for p in problems:
+    print(p)
+sys.exit(1 if problems else 0)
+PY
 exit $fail
