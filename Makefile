@@ -11,7 +11,7 @@ MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 \
 CHAPTERS = $(sort $(wildcard book/[0-9][0-9]-*.md))
 
 .DEFAULT_GOAL := book
-.PHONY: book all test pdf html docs run deps deps-check configure clean help check-drift \
+.PHONY: book all test pdf html docs run watch deps deps-check configure clean help check-drift \
         test-tsan test-asan
 
 book all: deps-check $(BUILD)/build.ninja  ## the whole book: programs, runs, HTML, PDF, reference
@@ -53,6 +53,18 @@ run: deps-check $(BUILD)/build.ninja  ## build and run one program: make run P=b
 	    echo "$$ $(BUILD)/bin/$(P) $(ARGS)"; \
 	    $(BUILD)/bin/$(P) $(ARGS); \
 	fi
+
+watch: deps-check $(BUILD)/build.ninja  ## rebuild the affected pages whenever a chapter or asset is saved
+	@echo "watch: rebuilding on every save under book/ (Ctrl-C stops)"
+	@touch $(BUILD)/.watch-stamp; \
+	while :; do \
+	    if [ -n "$$(find book -newer $(BUILD)/.watch-stamp -type f -print -quit)" ]; then \
+	        touch $(BUILD)/.watch-stamp; \
+	        echo "watch: $$(date +%T) rebuilding"; \
+	        cmake --build $(BUILD) || echo "watch: the build failed; fix and save again"; \
+	    fi; \
+	    sleep 0.5; \
+	done
 
 check-drift: $(BUILD)/build.ninja  ## fail when snippets/ differs from a fresh tangle of book/
 	@$(BUILD)/toolchain/tangle --check --snippets snippets $(CHAPTERS)
