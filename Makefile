@@ -11,7 +11,7 @@ MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 \
 CHAPTERS = $(sort $(wildcard book/[0-9][0-9]-*.md))
 
 .DEFAULT_GOAL := book
-.PHONY: book all test pdf html docs run watch deps deps-check configure clean help check-drift \
+.PHONY: book all test pdf html docs run watch fuzz deps deps-check configure clean help check-drift \
         test-tsan test-asan
 
 book all: deps-check $(BUILD)/build.ninja  ## the whole book: programs, runs, HTML, PDF, reference
@@ -65,6 +65,17 @@ watch: deps-check $(BUILD)/build.ninja  ## rebuild the affected pages whenever a
 	    fi; \
 	    sleep 0.5; \
 	done
+
+FUZZ_SECONDS ?= 60
+FUZZ_LIB = $(filter-out %_main.c,$(wildcard tangle/*.c))
+fuzz: deps-check  ## fuzz the parser and tangle (libFuzzer, ASan+UBSan) for FUZZ_SECONDS (60)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -D_POSIX_C_SOURCE=200809L -Itangle $(FUZZ_LIB) tests/fuzz/fuzz_tangle.c \
+	    -o $(BUILD)/fuzz/fuzz_tangle
+	$(BUILD)/fuzz/fuzz_tangle -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus book tests/render $(wildcard tests/golden/*/*/) tests/golden/good/web/book
 
 check-drift: $(BUILD)/build.ninja  ## fail when snippets/ differs from a fresh tangle of book/
 	@$(BUILD)/toolchain/tangle --check --snippets snippets $(CHAPTERS)

@@ -481,23 +481,17 @@ static void index_plots(struct book *b, struct diag *d)
 	}
 }
 
-int book_load(struct book *b, char *const *paths, size_t npaths,
-	      enum book_scope scope, struct diag *d)
+/* The checks of book_load() and book_parse(), once the chapters are read. */
+static int check_book(struct book *b, enum book_scope scope, struct diag *d, int errors)
 {
-	int errors = d->errors;
-
-	memset(b, 0, sizeof(*b));
-	b->chapters = xcalloc(npaths, sizeof(*b->chapters));
-	for (size_t i = 0; i < npaths; i++) {
-		b->nchapters++;
-		chapter_load(&b->chapters[i], paths[i], d);
+	for (size_t i = 0; i < b->nchapters; i++) {
 		if (!b->chapters[i].tag)
 			continue;
 		for (size_t k = 0; k < i; k++) {
 			if (!b->chapters[k].tag || strcmp(b->chapters[k].tag, b->chapters[i].tag))
 				continue;
-			diag_error(d, paths[i], 0, 0, "chapter number %s is also used by %s",
-				   b->chapters[i].tag + 2, paths[k]);
+			diag_error(d, b->chapters[i].path, 0, 0, "chapter number %s is also used by %s",
+				   b->chapters[i].tag + 2, b->chapters[k].path);
 		}
 	}
 	if (d->errors != errors)
@@ -509,6 +503,34 @@ int book_load(struct book *b, char *const *paths, size_t npaths,
 	index_runs(b, scope, d);
 	index_plots(b, d);
 	return d->errors == errors ? 0 : -1;
+}
+
+int book_load(struct book *b, char *const *paths, size_t npaths,
+	      enum book_scope scope, struct diag *d)
+{
+	int errors = d->errors;
+
+	memset(b, 0, sizeof(*b));
+	b->chapters = xcalloc(npaths, sizeof(*b->chapters));
+	for (size_t i = 0; i < npaths; i++) {
+		b->nchapters++;
+		chapter_load(&b->chapters[i], paths[i], d);
+	}
+	return check_book(b, scope, d, errors);
+}
+
+int book_parse(struct book *b, const char *const *paths, const char *const *texts,
+	       const size_t *lens, size_t n, enum book_scope scope, struct diag *d)
+{
+	int errors = d->errors;
+
+	memset(b, 0, sizeof(*b));
+	b->chapters = xcalloc(n, sizeof(*b->chapters));
+	for (size_t i = 0; i < n; i++) {
+		b->nchapters++;
+		chapter_parse(&b->chapters[i], paths[i], texts[i], lens[i], d);
+	}
+	return check_book(b, scope, d, errors);
 }
 
 void book_free(struct book *b)

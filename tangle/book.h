@@ -99,6 +99,13 @@ enum book_scope {
 int book_load(struct book *b, char *const *paths, size_t npaths,
 	      enum book_scope scope, struct diag *d);
 
+/**
+ * Like book_load(), with the chapters' texts given in memory: @p texts[i]
+ * holds @p lens[i] bytes read as if from @p paths[i].
+ */
+int book_parse(struct book *b, const char *const *paths, const char *const *texts,
+	       const size_t *lens, size_t n, enum book_scope scope, struct diag *d);
+
 /** Release everything @p b owns. */
 void book_free(struct book *b);
 

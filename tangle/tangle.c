@@ -266,6 +266,9 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 		struct buf text = {0}, lines = {0};
 		size_t keep = 0, keep_map = 0;
 
+		/* Allocated even for an empty root: the offsets below need a base. */
+		buf_grow(&text, 0);
+		buf_grow(&lines, 0);
 		book_expand(b, r, &text, &lines);
 		buf_printf(&map->data, "%s\n", r->chapter->path);
 		/* A "#!" line must stay first: the header then goes second. */

@@ -22,16 +22,19 @@ out=$("$tangle" --snippets snippets --gen gen $chapters 2>&1)
     { echo "a second tangle rewrote files"; fail=1; }
 
 "$tangle" --check --snippets snippets $chapters >check.txt || { echo "--check failed on a fresh tangle"; cat check.txt; fail=1; }
-echo "/* edited by hand */" >> snippets/ch01/main.c
+# The first generated C file: edited by hand, then copied to a stale name.
+edited=$(find snippets -name '*.[ch]' | sort | head -1)
+echo "/* edited by hand */" >> "$edited"
 if "$tangle" --check --snippets snippets $chapters >check.txt; then
     echo "--check passed after a hand edit"; fail=1
 fi
-grep -q "^snippets/ch01/main.c: differs from a fresh tangle of the book$" check.txt ||
+grep -q "^$edited: differs from a fresh tangle of the book$" check.txt ||
     { echo "--check did not name the edited file:"; cat check.txt; fail=1; }
 
 "$tangle" --snippets snippets --gen gen $chapters 2>/dev/null
-cp snippets/ch01/main.c snippets/ch01/stale.c
+stale=$(dirname "$edited")/stale.c
+cp "$edited" "$stale"
 "$tangle" --snippets snippets --gen gen $chapters 2>err.txt
-[ ! -e snippets/ch01/stale.c ] || { echo "a stale generated file was kept"; fail=1; }
-grep -q "removed snippets/ch01/stale.c" err.txt || { echo "the removal was not reported"; fail=1; }
+[ ! -e "$stale" ] || { echo "a stale generated file was kept"; fail=1; }
+grep -q "removed $stale" err.txt || { echo "the removal was not reported"; fail=1; }
 exit $fail

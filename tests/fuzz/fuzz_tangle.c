@@ -1,0 +1,96 @@
+/*
+ * fuzz_tangle.c - a libFuzzer harness for everything the toolchain does with
+ * text it did not write: the chapter parser and the whole web (tangle_book),
+ * weaving with a capture, run specs and their checks against an output, line
+ * map rewriting, flat JSON.
+ *
+ * The input is split at form feeds: the first part is chapter 01, the second
+ * (if any) chapter 02, the third the captured output of every run (and the
+ * text the line maps rewrite), the fourth a JSON document.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "json.h"
+#include "linemap.h"
+#include "runspec.h"
+#include "tangle.h"
+#include "weave.h"
+
+static FILE *sink;
+
+static void exercise_book(const char *const *texts, const size_t *lens, size_t n,
+			  const char *output, size_t olen)
+{
+	static const char *const paths[] = {"book/01-fuzz.md", "book/02-more.md"};
+	struct diag d;
+	struct book b;
+
+	diag_init(&d, sink);
+	if (book_parse(&b, paths, texts, lens, n, BOOK_PARTIAL, &d) == 0) {
+		struct tangle_result t;
+		struct capture_file *caps = calloc(b.nruns + 1, sizeof(*caps));
+		struct weave_links links = {"../../snippets", "../out", "../docs"};
+		struct buf md = {0};
+
+		tangle_book(&b, &t);
+		tangle_result_free(&t);
+		for (size_t i = 0; i < b.nruns; i++) {
+			caps[i].id = b.runs[i].id;
+			caps[i].loaded = true;
+			buf_add(&caps[i].text, output, olen);
+			json_flat_parse(&caps[i].meta, "{\"exit_status\": 0, \"date\": \"2026\"}");
+			runspec_check(&b.runs[i].spec, output, olen, false, 0, 0, "f.md", &d);
+		}
+		if (b.nchapters == 1)
+			weave_chapter(&b, caps, &links, &md, &d);
+		for (size_t i = 0; i < b.nruns; i++) {
+			buf_free(&caps[i].text);
+			json_flat_free(&caps[i].meta);
+		}
+		free(caps);
+		buf_free(&md);
+	}
+	book_free(&b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *parts[4] = {"", "", "", ""};
+	size_t lens[4] = {0, 0, 0, 0}, n = 0, start = 0;
+	char *copy = malloc(size + 1);
+
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	for (size_t i = 0; i <= size && n < 4; i++) {
+		if (i == size || copy[i] == '\f') {
+			parts[n] = copy + start;
+			lens[n] = i - start;
+			n++;
+			start = i + 1;
+		}
+	}
+	exercise_book(parts, lens, lens[1] || n > 2 ? 2 : 1, parts[2], lens[2]);
+	{
+		struct buf out = {0};
+		struct linemap_cache cache = {"/nonexistent", {0}, NULL};
+		char *json = strndup(parts[3], lens[3]);
+		struct json_flat j;
+
+		sanitize_output(&out, parts[2], lens[2]);
+		buf_reset(&out);
+		linemap_rewrite(&cache, "/src/snippets", parts[2], lens[2], &out);
+		linemap_cache_free(&cache);
+		buf_free(&out);
+		if (json_flat_parse(&j, json) == 0)
+			json_flat_free(&j);
+		free(json);
+	}
+	free(copy);
+	return 0;
+}
