@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,11 +37,56 @@ const char *snippet_path_problem(const char *path)
 	return NULL;
 }
 
+/*
+ * Chunks are found through an open-addressing hash table of indices into
+ * b->chunks, keyed by chapter and name: a book of many chunks must not make
+ * every reference a linear search.
+ */
+static size_t chunk_hash(const struct chapter *c, const char *name, size_t len)
+{
+	size_t h = (size_t)(uintptr_t)c * 0x9e3779b97f4a7c15u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3u;
+	return h;
+}
+
+static void index_chunk(struct book *b, size_t idx)
+{
+	const struct chunk *k = &b->chunks[idx];
+	size_t mask, h;
+
+	if (2 * (b->nchunks + 1) > b->index_cap) {
+		/* Grow to keep the table at most half full, and re-insert. */
+		size_t cap = b->index_cap ? 2 * b->index_cap : 64;
+
+		while (2 * (b->nchunks + 1) > cap)
+			cap *= 2;
+		free(b->index);
+		b->index = xmalloc(cap * sizeof(*b->index));
+		b->index_cap = cap;
+		for (size_t i = 0; i < cap; i++)
+			b->index[i] = SIZE_MAX;
+		for (size_t i = 0; i < idx; i++)
+			index_chunk(b, i);
+	}
+	mask = b->index_cap - 1;
+	h = chunk_hash(k->chapter, k->name, strlen(k->name)) & mask;
+	while (b->index[h] != SIZE_MAX)
+		h = (h + 1) & mask;
+	b->index[h] = idx;
+}
+
 const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
 			       const char *name, size_t len)
 {
-	for (size_t i = 0; i < b->nchunks; i++) {
-		const struct chunk *k = &b->chunks[i];
+	size_t mask, h;
+
+	if (!b->index_cap)
+		return NULL;
+	mask = b->index_cap - 1;
+	for (h = chunk_hash(c, name, len) & mask; b->index[h] != SIZE_MAX; h = (h + 1) & mask) {
+		const struct chunk *k = &b->chunks[b->index[h]];
 
 		if (k->chapter == c && strlen(k->name) == len && !memcmp(k->name, name, len))
 			return k;
@@ -58,6 +104,7 @@ static void add_chunk_part(struct book *b, struct chapter *c, struct block *blk)
 		memset(k, 0, sizeof(*k));
 		k->chapter = c;
 		k->name = blk->name;
+		index_chunk(b, b->nchunks - 1);
 	}
 	k->parts = xrealloc(k->parts, (k->nparts + 1) * sizeof(*k->parts));
 	k->parts[k->nparts++] = blk;
@@ -227,6 +274,9 @@ static void check_references(struct book *b, struct diag *d)
  */
 enum colour { UNVISITED, ON_PATH, DONE };
 
+/* Deeper than any book needs, shallow enough for the recursive expansion. */
+enum { MAX_NESTING = 1000 };
+
 struct walk {
 	struct book *b;
 	struct diag *d;
@@ -234,6 +284,7 @@ struct walk {
 	const struct chunk **path;
 	size_t depth;
 	size_t cap;
+	bool too_deep;			/* reported once; the walk stops */
 };
 
 static void walk_block(struct walk *w, struct chapter *c, const struct block *blk);
@@ -243,7 +294,7 @@ static void walk_chunk(struct walk *w, struct chapter *c, const struct chunk *k,
 {
 	size_t idx = (size_t)(k - w->b->chunks);
 
-	if (w->colour[idx] == DONE)
+	if (w->colour[idx] == DONE || w->too_deep)
 		return;
 	if (w->colour[idx] == ON_PATH) {
 		struct buf cycle = {0};
@@ -257,6 +308,13 @@ static void walk_chunk(struct walk *w, struct chapter *c, const struct chunk *k,
 		diag_error(w->d, c->path, ref->lineno, (int)indent + 1,
 			   "reference cycle: %s", cycle.data);
 		buf_free(&cycle);
+		return;
+	}
+	if (w->depth >= MAX_NESTING) {
+		diag_error(w->d, c->path, ref->lineno, (int)indent + 1,
+			   "references nested more than %d deep (through '%s'); is this a generated chapter?",
+			   MAX_NESTING, k->name);
+		w->too_deep = true;
 		return;
 	}
 	w->colour[idx] = ON_PATH;
@@ -288,14 +346,14 @@ static void walk_block(struct walk *w, struct chapter *c, const struct block *bl
 
 static void check_reachability(struct book *b, struct diag *d)
 {
-	struct walk w = {b, d, xcalloc(b->nchunks + 1, sizeof(enum colour)), NULL, 0, 0};
+	struct walk w = {b, d, xcalloc(b->nchunks + 1, sizeof(enum colour)), NULL, 0, 0, false};
 
 	for (size_t i = 0; i < b->nroots; i++)
 		walk_block(&w, b->roots[i].chapter, b->roots[i].block);
 	for (size_t i = 0; i < b->nchunks; i++)
 		b->chunks[i].reached = w.colour[i] == DONE;
 	/* Chunks no root reaches: report cycles among them, else "never used". */
-	for (size_t i = 0; i < b->nchunks; i++) {
+	for (size_t i = 0; i < b->nchunks && !w.too_deep; i++) {
 		const struct block *first = b->chunks[i].parts[0];
 		int errors = d->errors;
 
@@ -550,6 +608,7 @@ void book_free(struct book *b)
 	for (size_t i = 0; i < b->nplots; i++)
 		free(b->plots[i].id);
 	free(b->plots);
+	free(b->index);
 	free(b->chunks);
 	free(b->roots);
 	free(b->runs);

@@ -5,7 +5,8 @@
  *
  * Invariants after a successful book_load():
  *   - every reference names a chunk of its own chapter;
- *   - the references form no cycle and every chunk is reachable from a root;
+ *   - the references form no cycle, nest at most 1000 deep, and every chunk
+ *     is reachable from a root;
  *   - every root path is a clean relative path inside snippets/, no path is
  *     defined twice, no two files share a base name (Doxygen names its pages
  *     by them) and no two programs share a name;
@@ -77,6 +78,8 @@ struct book {
 	size_t nchapters; /**< number of chapters */
 	struct chunk *chunks; /**< every named chunk of every chapter */
 	size_t nchunks;	/**< number of chunks */
+	size_t *index;		/**< hash table of chunk indices (see book_chunk()) */
+	size_t index_cap;	/**< its size, a power of two, or 0 */
 	struct root *roots; /**< every file root */
 	size_t nroots;	/**< number of roots */
 	struct run *runs; /**< every run block, in book order */

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+volatile sig_atomic_t capture_group;
+
 static double now(void)
 {
 	struct timespec ts;
@@ -166,6 +168,7 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 		start_child(o, fds[1]);
 	}
 	close(fds[1]);
+	capture_group = pid;
 	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	deadline = start + o->timeout;
@@ -234,6 +237,7 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 	r->leftovers = reap_leftovers(self, pid);
 	kill(-pid, SIGKILL);
 	r->leftovers += reap_leftovers(self, pid);
+	capture_group = 0;
 	if (r->timed_out)
 		r->leftovers = 0;	/* killing everything is what a timeout does */
 	if (WIFSIGNALED(status))

@@ -13,6 +13,7 @@
 #ifndef TANGLE_CAPTURE_H
 #define TANGLE_CAPTURE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,6 +39,13 @@ struct capture_result {
 	double wall;		/**< seconds from start to the shell's exit */
 	int leftovers;		/**< processes still alive after the shell ended, killed */
 };
+
+/**
+ * The process group of the command being run, or 0: a signal handler of the
+ * caller may kill(-capture_group, SIGKILL) when it is interrupted, since the
+ * command's own session never sees the terminal's Ctrl-C.
+ */
+extern volatile sig_atomic_t capture_group;
 
 /**
  * Run @p o->command and fill @p r. Returns 0 when the command could be run

@@ -28,6 +28,15 @@ static int split_lines(struct lines *ls, const char *path, const char *text,
 		if (nul && d->errors == errors)
 			diag_error(d, path, lineno, (int)(nul - (text + start)) + 1,
 				   "NUL byte in the chapter; a chapter is text");
+		for (size_t i = start; i < end && d->errors == errors;) {
+			size_t n = utf8_sequence((const unsigned char *)text + i, end - i);
+
+			if (n == 0)
+				diag_error(d, path, lineno, (int)(i - start) + 1,
+					   "invalid UTF-8 (byte 0x%02x); chapters are UTF-8 text",
+					   (unsigned char)text[i]);
+			i += n ? n : 1;
+		}
 		if (end > start && text[end - 1] == '\r' && d->errors == errors)
 			diag_error(d, path, lineno, (int)(end - start),
 				   "CRLF line ending; chapters use LF line endings (try: sed -i 's/\\r$//' %s)",

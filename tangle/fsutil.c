@@ -1,4 +1,5 @@
 /* fsutil.c - see fsutil.h. */
+#define _GNU_SOURCE		/* syncfs */
 #include "fsutil.h"
 
 #include <dirent.h>
@@ -59,10 +60,14 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int write_atomic(const char *path, const void *data, size_t len)
+char *staged_name(const char *path)
+{
+	return xasprintf("%s.tmp.%ld", path, (long)getpid());
+}
+
+static int stage(const char *path, const char *tmp, const void *data, size_t len, bool flush)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	char *tmp;
 	int fd, saved;
 
 	if (slash) {
@@ -75,23 +80,76 @@ int write_atomic(const char *path, const void *data, size_t len)
 		}
 	}
 	free(dir);
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		saved = errno;
-		free(tmp);
-		errno = saved;
+	if (fd < 0)
 		return -1;
-	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0 || (flush && fsync(fd) < 0) || close(fd) < 0) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);
-		free(tmp);
 		errno = saved;
 		return -1;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	return 0;
+}
+
+int stage_file_as(const char *path, const char *tmp, const void *data, size_t len)
+{
+	return stage(path, tmp, data, len, false);
+}
+
+int sync_dir_fs(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = syncfs(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+char *stage_file(const char *path, const void *data, size_t len)
+{
+	char *tmp = staged_name(path);
+
+	if (stage(path, tmp, data, len, true) < 0) {
+		int saved = errno;
+
+		free(tmp);
+		errno = saved;
+		return NULL;
+	}
+	return tmp;
+}
+
+int commit_staged(const char *tmp, const char *path)
+{
+	return rename(tmp, path);
+}
+
+bool is_staged_name(const char *name)
+{
+	const char *t = strstr(name, ".tmp.");
+
+	if (!t || !t[5])
+		return false;
+	for (t += 5; *t; t++)
+		if (*t < '0' || *t > '9')
+			return false;
+	return true;
+}
+
+int write_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = stage_file(path, data, len);
+	int saved;
+
+	if (!tmp)
+		return -1;
+	if (commit_staged(tmp, path) < 0) {
 		saved = errno;
 		unlink(tmp);
 		free(tmp);

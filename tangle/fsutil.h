@@ -26,6 +26,35 @@ int make_dirs(const char *dir);
 int write_atomic(const char *path, const void *data, size_t len);
 
 /**
+ * The first half of write_atomic(): write @p len bytes to a new temporary
+ * file beside @p path (creating parent directories) and flush it. Returns the
+ * temporary's name (the caller frees it), or NULL with errno set and nothing
+ * left behind. commit_staged() puts it in place; unlink() discards it.
+ */
+char *stage_file(const char *path, const void *data, size_t len);
+
+/**
+ * stage_file() under a name the caller chose, @p tmp, so that a signal
+ * handler can know it before the file exists, and without flushing it: the
+ * caller stages many files, then calls sync_dir_fs() once before renaming
+ * them (one flush instead of one per file). 0, or -1/errno with nothing left
+ * behind.
+ */
+int stage_file_as(const char *path, const char *tmp, const void *data, size_t len);
+
+/** Flush every file of the file system holding @p dir (syncfs). 0 or -1/errno. */
+int sync_dir_fs(const char *dir);
+
+/** The name stage_file() gives the temporary of @p path. */
+char *staged_name(const char *path);
+
+/** Rename the staged file @p tmp over @p path. 0 or -1/errno. */
+int commit_staged(const char *tmp, const char *path);
+
+/** True when @p name is a temporary that stage_file() would make ("x.c.tmp.123"). */
+bool is_staged_name(const char *name);
+
+/**
  * Like write_atomic(), but leave @p path alone when it already holds exactly
  * these bytes. *@p changed (if not NULL) tells whether it was written.
  */

@@ -28,6 +28,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,20 @@ static char *metadata(const char *id, const char *chapter, int line, const struc
 	return buf_detach(&j);
 }
 
+/*
+ * Interrupted (Ctrl-C in the build, a CTest timeout): the command runs in its
+ * own session, out of reach of the terminal's signals, so kill its group
+ * before dying of the same signal. Nothing has been written yet: the outputs
+ * stay as they were.
+ */
+static void interrupted(int sig)
+{
+	if (capture_group > 0)
+		kill(-capture_group, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int take_lock(const char *path, bool exclusive)
 {
 	int fd;
@@ -335,6 +350,15 @@ int main(int argc, char **argv)
 	co.max_output = 16u << 20;
 	co.env = env;
 
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = interrupted;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	lock_fd = take_lock(o.lock, r.is_volatile);
 	started = time(NULL);
 	if (capture_run(&co, &c) < 0) {

@@ -11,6 +11,7 @@
  * writes nothing and exits 1 when snippets/ differs from a fresh tangle.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,23 +102,128 @@ static int check_links(const struct outputs *o, const char *dir, bool whole, str
 	return d->errors == errors ? 0 : -1;
 }
 
-/* Write what changed; returns the number of files written or -1. */
-static int write_outputs(const struct outputs *o, const char *dir, int *written)
+/*
+ * Writing is all or nothing. Every file whose bytes change is first staged as
+ * a temporary beside it; only when all are staged are they renamed into
+ * place. A failed write (a full disk, a read-only directory) discards the
+ * staged files and leaves every output as it was; SIGINT or SIGTERM while
+ * staging does the same, and during the renames each file is still either
+ * old or new.
+ */
+struct staged {
+	char **tmp;
+	char **path;
+	volatile sig_atomic_t n;	/* slots the signal handler may look at */
+	size_t cap;
+};
+
+static struct staged staging;
+
+static void discard_staged(int sig)
+{
+	for (sig_atomic_t i = 0; i < staging.n; i++)
+		unlink(staging.tmp[i]);		/* missing or renamed already: harmless */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * A slot is filled before its temporary is created and only then counted,
+ * and the arrays never move while signals may come: the handler sees whole
+ * names only.
+ */
+static int stage_outputs(const struct outputs *o, const char *dir)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		char *path = xasprintf("%s/%s", dir, o->v[i].path);
-		bool changed;
+		const char *data = o->v[i].data.data ? o->v[i].data.data : "";
+		size_t slot = (size_t)staging.n;
 
-		if (write_if_changed(path, o->v[i].data.data ? o->v[i].data.data : "",
-				     o->v[i].data.len, &changed) < 0) {
-			fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+		if (file_equals(path, data, o->v[i].data.len)) {
 			free(path);
+			continue;
+		}
+		staging.path[slot] = path;
+		staging.tmp[slot] = staged_name(path);
+		staging.n = (sig_atomic_t)(slot + 1);
+		if (stage_file_as(path, staging.tmp[slot], data, o->v[i].data.len) < 0) {
+			fprintf(stderr, "%s: error: cannot write: %s; nothing written\n", path, strerror(errno));
 			return -1;
 		}
-		*written += changed;
-		free(path);
 	}
 	return 0;
+}
+
+static void forget_staged(bool unlink_them)
+{
+	size_t n = (size_t)staging.n;
+
+	staging.n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (unlink_them)
+			unlink(staging.tmp[i]);
+		free(staging.tmp[i]);
+		free(staging.path[i]);
+	}
+	free(staging.tmp);
+	free(staging.path);
+	staging.tmp = staging.path = NULL;
+	staging.cap = 0;
+}
+
+/* Write what changed in both areas, or nothing; returns files written or -1. */
+static int write_all_or_nothing(const struct tangle_result *t, const char *snippets, const char *gen)
+{
+	struct sigaction sa;
+	int written;
+
+	staging.cap = t->snippets.n + t->gen.n + 1;
+	staging.tmp = xcalloc(staging.cap, sizeof(*staging.tmp));
+	staging.path = xcalloc(staging.cap, sizeof(*staging.path));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = discard_staged;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (stage_outputs(&t->snippets, snippets) < 0 || (gen && stage_outputs(&t->gen, gen) < 0)) {
+		forget_staged(true);
+		return -1;
+	}
+	/* Everything staged reaches the disk before any of it replaces a file. */
+	if (staging.n && (sync_dir_fs(snippets) < 0 || (gen && sync_dir_fs(gen) < 0))) {
+		fprintf(stderr, "tangle: error: cannot flush the staged files: %s; nothing written\n",
+			strerror(errno));
+		forget_staged(true);
+		return -1;
+	}
+	for (size_t i = 0; i < (size_t)staging.n; i++) {
+		if (commit_staged(staging.tmp[i], staging.path[i]) < 0) {
+			fprintf(stderr, "%s: error: cannot rename into place: %s\n", staging.path[i],
+				strerror(errno));
+			forget_staged(true);
+			return -1;
+		}
+	}
+	written = (int)staging.n;
+	forget_staged(false);
+	return written;
+}
+
+/* Temporaries left by a tangle that was killed outright (SIGKILL). */
+static void remove_leftover_temporaries(const char *dir)
+{
+	struct strlist files = {0};
+
+	list_files(dir, &files);
+	for (size_t i = 0; i < files.len; i++) {
+		if (is_staged_name(files.items[i])) {
+			char *path = xasprintf("%s/%s", dir, files.items[i]);
+
+			unlink(path);
+			free(path);
+		}
+	}
+	strlist_free(&files);
 }
 
 /*
@@ -188,10 +294,15 @@ int main(int argc, char **argv)
 		   (gen && check_links(&t.gen, gen, false, &d) < 0)) {
 		fprintf(stderr, "tangle: %d error%s; nothing written\n", d.errors, d.errors == 1 ? "" : "s");
 		rc = 1;
-	} else if (write_outputs(&t.snippets, snippets, &written) < 0 ||
-		   (gen && write_outputs(&t.gen, gen, &written) < 0)) {
-		rc = 1;
 	} else {
+		remove_leftover_temporaries(snippets);
+		if (gen)
+			remove_leftover_temporaries(gen);
+		written = write_all_or_nothing(&t, snippets, gen);
+	}
+	if (written < 0) {
+		rc = 1;
+	} else if (!check && rc == 0) {
 		remove_stale(&t.snippets, snippets, "", true, &removed);
 		if (gen) {
 			remove_stale(&t.gen, gen, "maps", false, &removed);

@@ -76,6 +76,13 @@ void strlist_free(struct strlist *l);
 bool starts_with(const char *s, const char *prefix);
 /** True when @p s ends with @p suffix. */
 bool ends_with(const char *s, const char *suffix);
+/**
+ * Length of the valid UTF-8 sequence starting at @p s (at most @p n bytes):
+ * 1 to 4, or 0 when the bytes there are not valid UTF-8 (overlong forms,
+ * surrogates and values past U+10FFFF are invalid).
+ */
+size_t utf8_sequence(const unsigned char *s, size_t n);
+
 /** Levenshtein distance between two strings (used for "did you mean"). */
 size_t edit_distance(const char *a, const char *b);
 
