@@ -39,7 +39,7 @@ int main(void)
     struct rng r;
     int longest = 0;
 
-    rng_seed(&r, 3);
+    rng_seed(&r, 2);
     check(pthread_barrier_init(&finish_line, NULL, RUNNERS), "pthread_barrier_init");
     printf("START RACE!!!!\n");
     start = now_seconds();

@@ -41,8 +41,10 @@ static void *adder(void *arg)
 {
     struct worker *w = arg;
 
-    printf("N° %d items to ADD\n", w->items);
-    for (int left = w->items; left > 0;) {
+    int left = w->items;
+
+    printf("N° %d items to ADD\n", left);
+    while (left > 0) {
         box_add(w->box);
         sleep_units(1);
         left--;
@@ -55,8 +57,10 @@ static void *remover(void *arg)
 {
     struct worker *w = arg;
 
-    printf("N° %d items to REMOVE\n", w->items);
-    for (int left = w->items; left > 0;) {
+    int left = w->items;
+
+    printf("N° %d items to REMOVE\n", left);
+    while (left > 0) {
         box_remove(w->box);
         sleep_units(1);
         left--;

@@ -43,8 +43,10 @@ static void *adder(void *arg)
 {
     struct worker *w = arg;
 
-    printf("N° %d items to ADD\n", w->items);
-    for (int left = w->items; left > 0;) {
+    int left = w->items;
+
+    printf("N° %d items to ADD\n", left);
+    while (left > 0) {
         box_add(w->box);
         sleep_units(1);
         left--;
@@ -57,8 +59,10 @@ static void *remover(void *arg)
 {
     struct worker *w = arg;
 
-    printf("N° %d items to REMOVE\n", w->items);
-    for (int left = w->items; left > 0;) {
+    int left = w->items;
+
+    printf("N° %d items to REMOVE\n", left);
+    while (left > 0) {
         box_remove(w->box);
         sleep_units(1);
         left--;
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
     check(pthread_mutexattr_destroy(&attr), "pthread_mutexattr_destroy");
 
     if (strcmp(type, "recursive") != 0) {
-        printf("adding one item with a %s mutex\n", type);
+        printf("adding one item, mutex type %s\n", type);
         fflush(stdout);
         box_add(&box);
         printf("added\n");

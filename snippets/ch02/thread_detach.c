@@ -58,6 +58,8 @@ int main(void)
     for (int i = 0; i < WORKERS; i++)
         sem_wait_retry(&finished);
     sem_wait_retry(&started);
+    check_sys(sem_destroy(&finished), "sem_destroy");
+    check_sys(sem_destroy(&started), "sem_destroy");
     printf("main: %d workers finished; returning from main ends the process\n", WORKERS);
     return 0;
 }
