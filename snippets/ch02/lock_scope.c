@@ -13,7 +13,7 @@
 enum { THREADS = 9 };
 
 struct my_thread {
-    char name[16];
+    char name[20];              /* "Thread#" and any int */
     int duration;               /* in units */
 };
 
