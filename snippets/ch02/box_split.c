@@ -82,8 +82,8 @@ static void run_box(struct box *box)
     check(pthread_create(&t2, NULL, remover, &rem), "pthread_create");
     check(pthread_join(t1, NULL), "pthread_join");
     check(pthread_join(t2, NULL), "pthread_join");
-    printf("the box holds %d items (added %d, removed %d: %s)\n", box->total_items,
-           add.items, rem.items, box->total_items == add.items - rem.items ? "correct" : "WRONG");
+    printf("the box holds %d items (added %d, removed %d: %s)\n", box->total_items, add.items,
+           rem.items, box->total_items == add.items - rem.items ? "correct" : "WRONG");
 }
 
 int main(void)

@@ -54,7 +54,8 @@ static void *producer(void *arg)
         sleep_units(2);
         check(pthread_mutex_lock(&list_lock), "pthread_mutex_lock");
         list[produced++] = (int)rng_range(&r, 0, 100);
-        printf("Producer notify: item N° %d appended to list by Producer\n", list[produced - 1]);
+        printf("Producer notify: item N° %d appended to list by Producer\n",
+               list[produced - 1]);
         check(pthread_mutex_unlock(&list_lock), "pthread_mutex_unlock");
         event_set(&ready);
         printf("Producer notify: event set by Producer\n");

@@ -81,7 +81,8 @@ int main(int argc, char **argv)
         check(pthread_join(ids[i], NULL), "pthread_join");
     printf("End\n");
     printf("--- %.3f seconds ---\n", now_seconds() - start);
-    printf("durations: longest %d units, sum %d units (one unit is %g ms)\n", longest, sum, unit_ms());
+    printf("durations: longest %d units, sum %d units (one unit is %g ms)\n",
+           longest, sum, unit_ms());
     printf("most threads sleeping at once: %d\n", atomic_load(&most_sleeping));
     return 0;
 }

@@ -84,8 +84,8 @@ static void run_box(struct box *box)
     check(pthread_create(&t2, NULL, remover, &rem), "pthread_create");
     check(pthread_join(t1, NULL), "pthread_join");
     check(pthread_join(t2, NULL), "pthread_join");
-    printf("the box holds %d items (added %d, removed %d: %s)\n", box->total_items,
-           add.items, rem.items, box->total_items == add.items - rem.items ? "correct" : "WRONG");
+    printf("the box holds %d items (added %d, removed %d: %s)\n", box->total_items, add.items,
+           rem.items, box->total_items == add.items - rem.items ? "correct" : "WRONG");
 }
 
 int main(int argc, char **argv)
@@ -93,16 +93,18 @@ int main(int argc, char **argv)
     const char *type = argc > 1 ? argv[1] : "recursive";
     pthread_mutexattr_t attr;
     struct box box = {.total_items = 0};
+    int kind;
 
-    check(pthread_mutexattr_init(&attr), "pthread_mutexattr_init");
     if (strcmp(type, "recursive") == 0)
-        check(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE), "pthread_mutexattr_settype");
+        kind = PTHREAD_MUTEX_RECURSIVE;
     else if (strcmp(type, "errorcheck") == 0)
-        check(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK), "pthread_mutexattr_settype");
+        kind = PTHREAD_MUTEX_ERRORCHECK;
     else if (strcmp(type, "normal") == 0)
-        check(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_NORMAL), "pthread_mutexattr_settype");
+        kind = PTHREAD_MUTEX_NORMAL;
     else
         die("usage: rlock_box [recursive|errorcheck|normal]");
+    check(pthread_mutexattr_init(&attr), "pthread_mutexattr_init");
+    check(pthread_mutexattr_settype(&attr, kind), "pthread_mutexattr_settype");
     check(pthread_mutex_init(&box.lock, &attr), "pthread_mutex_init");
     check(pthread_mutexattr_destroy(&attr), "pthread_mutexattr_destroy");
 

@@ -106,8 +106,9 @@ static void print_table(int threads, long per_thread)
             if (round == 0 || tn < many)
                 many = tn;
         }
-        printf("%-8s %9.1f  %10.1f  %ld of %ld\n", methods[m].name,
-               one * 1e9 / (double)per_thread, many * 1e9 / ((double)threads * (double)per_thread),
+        one *= 1e9 / (double)per_thread;                    /* ns per increment */
+        many *= 1e9 / ((double)threads * (double)per_thread);
+        printf("%-8s %9.1f  %10.1f  %ld of %ld\n", methods[m].name, one, many,
                counted, (long)threads * per_thread);
     }
 }
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
     long expected = threads * per_thread;
 
     if (threads < 1 || threads > MAX_THREADS || per_thread < 1)
-        die("usage: shared_counter racy|mutex|atomic|table [threads 1-%d] [increments]", MAX_THREADS);
+        die("usage: shared_counter racy|mutex|atomic|table [threads] [increments]");
     if (strcmp(mode, "table") == 0) {
         print_table(threads, per_thread);
         return 0;

@@ -45,7 +45,8 @@ int main(void)
     check_sys(sem_init(&never, 0, 0), "sem_init");
 
     check(pthread_attr_init(&attr), "pthread_attr_init");
-    check(pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED), "pthread_attr_setdetachstate");
+    check(pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED),
+          "pthread_attr_setdetachstate");
     for (int i = 0; i < WORKERS; i++) {
         ids[i] = i + 1;
         check(pthread_create(&thread, &attr, worker, &ids[i]), "pthread_create");
