@@ -205,7 +205,7 @@ static int list_mqueues(struct names *out, const char **how, char *why, size_t w
 	} else {
 		for (size_t i = 0; i < lines.len; i++)
 			names_add(out, lines.items[i]);
-		*how = "a private mount of the mqueue filesystem (no /dev/mqueue on this machine)";
+		*how = "a private mount of the mqueue file system, since /dev/mqueue is not one";
 	}
 	names_free(&lines);
 	return rc;
@@ -340,7 +340,7 @@ static int write_state(const char *file)
 	}
 	printf("baseline: %zu processes, %zu entries in /dev/shm, ", n, shm.len);
 	if (how)
-		printf("%zu message queues (listed through %s)\n", mq.len, how);
+		printf("%zu message queues, listed through %s\n", mq.len, how);
 	else
 		printf("message queues not listable: %s\n", why);
 	free(ps);
@@ -612,7 +612,7 @@ static int check(const char *what, const char *file, double grace)
 		}
 		names_free(&probe);
 		n = left_objects("mqueue", &b.mq, list_mq_quiet, grace, &left);
-		printf("message queues (listed through %s): %zu left behind by the suite\n", how, n);
+		printf("message queues, listed through %s: %zu left behind by the suite\n", how, n);
 	} else if (!strcmp(what, "processes")) {
 		int pids[256];
 
