@@ -94,12 +94,15 @@ static inline pid_t fork_child(void)
     return pid;
 }
 
-/** Start this program afresh (/proc/self/exe) with @p argv; the child is tracked. */
+/** Start this program afresh (the file /proc/self/exe names) with @p argv; tracked. */
 static inline pid_t spawn_self(char *const argv[])
 {
+    char self[4096];
+    int n = check_sys((int)readlink("/proc/self/exe", self, sizeof(self) - 1), "readlink");
     pid_t pid;
 
-    check(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ), "posix_spawn");
+    self[n] = '\0';
+    check(posix_spawn(&pid, self, NULL, NULL, argv, environ), "posix_spawn");
     track_child(pid);
     return pid;
 }

@@ -89,6 +89,8 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)    /* a dead worker: EPIPE, not death */
+        check_sys(-1, "signal");
     results = start_workers(pids, tasks);
     for (int w = 0; w < WORKERS; w++)
         hand_out(tasks, w, &next);
