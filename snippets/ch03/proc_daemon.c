@@ -17,7 +17,8 @@ static void die_with_parent(pid_t parent, bool late)
     check_sys(prctl(PR_SET_PDEATHSIG, (unsigned long)SIGTERM, 0UL, 0UL, 0UL),
               "prctl(PR_SET_PDEATHSIG)");
     if (getppid() != parent) {          /* it died before we asked: no signal will come */
-        printf("background_process: the parent exited before PR_SET_PDEATHSIG, ending now\n");
+        printf("background_process: the parent exited before PR_SET_PDEATHSIG, "
+               "ending now\n");
         raise(SIGTERM);
     }
 }
@@ -82,7 +83,8 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
-    check_sys(prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL), "prctl(PR_SET_CHILD_SUBREAPER)");
+    check_sys(prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL),
+              "prctl(PR_SET_CHILD_SUBREAPER)");
     check_sys(pipe(pids), "pipe");
     main_pid = fork_child();
     if (main_pid == 0) {
@@ -93,10 +95,12 @@ int main(int argc, char **argv)
     if (read_full(pids[0], kids, sizeof(kids), "read") != sizeof(kids))
         die("the main process ended without sending its children's pids");
     close_fd(pids[0]);
-    printf("launcher: main process %s\n", describe_status(reap_child(main_pid), how, sizeof(how)));
+    printf("launcher: main process %s\n",
+           describe_status(reap_child(main_pid), how, sizeof(how)));
     for (int i = 0; i < 2; i++) {
         track_child(kids[i]);           /* ours now: orphans go to the subreaper */
-        printf("launcher: %s %s\n", names[i], describe_status(reap_child(kids[i]), how, sizeof(how)));
+        printf("launcher: %s %s\n", names[i],
+               describe_status(reap_child(kids[i]), how, sizeof(how)));
     }
     return 0;
 }

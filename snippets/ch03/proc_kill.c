@@ -47,7 +47,7 @@ int main(void)
         close_fd(ready[0]);
         printf("Starting function\n");
         write_full(ready[1], "r", 1, "write");
-        sleep_units(100);               /* the original sleeps 0.1; this one is killed first */
+        sleep_units(100);               /* the original sleeps 0.1: killed long before */
         printf("Finished function\n");
         exit(0);
     }
@@ -66,6 +66,7 @@ int main(void)
            proc_state(pid, state, sizeof(state)));
 
     printf("Process joined: %s\n", describe_status(reap_child(pid), how, sizeof(how)));
-    printf("Process after join: alive: %s, %s\n", alive(pid), proc_state(pid, state, sizeof(state)));
+    printf("Process after join: alive: %s, %s\n", alive(pid),
+           proc_state(pid, state, sizeof(state)));
     return 0;
 }

@@ -32,7 +32,8 @@ static void my_func(const char *name, int ready, int go)
     char seen[32], c;
 
     if (name)
-        check_sys(prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL), "prctl(PR_SET_NAME)");
+        check_sys(prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL),
+                  "prctl(PR_SET_NAME)");
     read_proc(getpid(), "comm", seen, sizeof(seen));
     printf("Starting process name = %s\n", seen);
     write_full(ready, "r", 1, "write");

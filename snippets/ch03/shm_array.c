@@ -72,7 +72,8 @@ int main(int argc, char **argv)
         reap_ok(spawn_self(child_argv), "f");
     }
     unlink_name(name, "shm_unlink");
-    printf("after shm_unlink, %s exists: %s\n", path, access(path, F_OK) == 0 ? "yes" : "no");
+    printf("after shm_unlink, %s exists: %s\n", path,
+           access(path, F_OK) == 0 ? "yes" : "no");
 
     printf("%.7f\n[", s->num);
     for (int i = 0; i < 10; i++)

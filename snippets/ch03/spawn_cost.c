@@ -18,7 +18,7 @@ static double fork_exec(char *const argv[])
 
         if (pid == 0) {
             execv("/proc/self/exe", argv);
-            _exit(127);                 /* exec failed: leave without the parent's handlers */
+            _exit(127);                 /* exec failed: skip the parent's handlers */
         }
         reap_ok(pid, "fork+exec child");
     }
@@ -57,7 +57,8 @@ int main(int argc, char **argv)
     if (argc > 1)
         sizes[1] = strtoul(argv[1], NULL, 10);
     leave_nothing_behind();
-    printf("parent's memory  fork+exec   posix_spawn   (per start, best of 3 x %d)\n", STARTS);
+    printf("parent's memory  fork+exec   posix_spawn   (per start, best of 3 x %d)\n",
+           STARTS);
     for (int s = 0; s < 2; s++) {
         size_t bytes = sizes[s] << 20;
         char *memory = bytes ? malloc(bytes) : NULL;
