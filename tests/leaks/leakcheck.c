@@ -22,6 +22,9 @@
  *     suite's holds it open or mapped (then another suite is using it).
  * A new thing gets --grace seconds (default 3) to go away before it counts:
  * a process that is exiting, an object another suite is about to unlink.
+ * A process started by hand in the source tree while the suite runs (an
+ * editor's helper, a program run from a shell there) counts too: the check
+ * cannot tell it from the suite's, and says which process it is.
  *
  * Message queues are listed in /dev/mqueue when the mqueue filesystem is
  * mounted there. When it is not, a child process mounts it privately (a new
