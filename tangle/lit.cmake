@@ -149,10 +149,12 @@ function(lit_run id)
     COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_TEST_OUT}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   math(EXPR test_timeout "${A_TIMEOUT} * ${LIT_TIMEOUT_SCALE} + 30")
+  # book_suite: the leak checks of tests/CMakeLists.txt run after every run.
   set_tests_properties(${id} PROPERTIES
     TIMEOUT ${test_timeout}
     LABELS "${A_LABELS}"
-    PROCESSORS ${A_RANKS})
+    PROCESSORS ${A_RANKS}
+    FIXTURES_REQUIRED book_suite)
   if(A_SERIAL)
     set_tests_properties(${id} PROPERTIES RUN_SERIAL TRUE)
   endif()

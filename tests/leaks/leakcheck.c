@@ -1,0 +1,793 @@
+/*
+ * leakcheck - after the whole test suite, nothing the suite started is left
+ * behind: no POSIX shared memory object or named semaphore (both live in
+ * /dev/shm), no POSIX message queue, no process.
+ *
+ *   leakcheck baseline STATE --source DIR --binary DIR
+ *   leakcheck check shm|mqueue|processes STATE --source DIR --binary DIR [--grace S]
+ *   leakcheck selftest --source DIR --binary DIR
+ *
+ * "baseline" runs first (a CTest fixture setup) and records what exists;
+ * "check" runs last (the fixture's cleanup) and reports what is new. Exit
+ * status: 0 nothing left, 1 something left (each reported), 2 an error,
+ * 77 this machine gives no way to list what WHAT names (CTest: skipped).
+ *
+ * Other suites may run at the same time on the machine (another checkout,
+ * another user), so a new thing counts only when it is this suite's:
+ *   - a process is the suite's when its working directory or its executable
+ *     is under --source or --binary (the book's runs start in the source
+ *     tree, its programs live in the binary tree); processes running this
+ *     checker are not counted;
+ *   - an IPC object is the suite's unless a live process that is not the
+ *     suite's holds it open or mapped (then another suite is using it).
+ * A new thing gets --grace seconds (default 3) to go away before it counts:
+ * a process that is exiting, an object another suite is about to unlink.
+ * A process started by hand in the source tree while the suite runs (an
+ * editor's helper, a program run from a shell there) counts too: the check
+ * cannot tell it from the suite's, and says which process it is.
+ *
+ * Message queues are listed in /dev/mqueue when the mqueue filesystem is
+ * mounted there. When it is not, a child process mounts it privately (a new
+ * mount namespace of its own, which vanishes with it: the machine's mounts
+ * are not touched) and lists it there; that needs CAP_SYS_ADMIN. When neither
+ * works, the check says so and exits 77: it never reports "nothing left"
+ * about something it could not see.
+ *
+ * "selftest" proves that the check can fail: it leaves a shared memory
+ * object, a named semaphore, a message queue and a process behind on purpose,
+ * checks that each is reported, and removes them.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202
+#endif
+
+enum { EXIT_CLEAN = 0, EXIT_LEFT = 1, EXIT_ERROR = 2, EXIT_UNCHECKED = 77 };
+
+extern char **environ;
+
+struct names {
+	char **items;
+	size_t len, cap;
+};
+
+static void names_add(struct names *n, const char *s)
+{
+	if (n->len == n->cap) {
+		n->cap = n->cap ? 2 * n->cap : 32;
+		n->items = realloc(n->items, n->cap * sizeof(*n->items));
+		if (!n->items) {
+			perror("leakcheck: realloc");
+			exit(EXIT_ERROR);
+		}
+	}
+	n->items[n->len] = strdup(s);
+	if (!n->items[n->len]) {
+		perror("leakcheck: strdup");
+		exit(EXIT_ERROR);
+	}
+	n->len++;
+}
+
+static bool names_has(const struct names *n, const char *s)
+{
+	for (size_t i = 0; i < n->len; i++)
+		if (!strcmp(n->items[i], s))
+			return true;
+	return false;
+}
+
+static void names_free(struct names *n)
+{
+	for (size_t i = 0; i < n->len; i++)
+		free(n->items[i]);
+	free(n->items);
+	memset(n, 0, sizeof(*n));
+}
+
+static const char *source_dir, *binary_dir;
+static char self_exe[PATH_MAX];
+
+/* ---- what exists ------------------------------------------------------ */
+
+/* The entries of @p dir (no "." or ".."); -1 when it cannot be read. */
+static int list_dir(const char *dir, struct names *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			names_add(out, e->d_name);
+	closedir(d);
+	return 0;
+}
+
+/* In a child: mount the mqueue filesystem privately on @p dir, list it to @p fd. */
+static void list_mqueue_privately(const char *dir, int fd)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (unshare(CLONE_NEWNS) < 0) {
+		dprintf(fd, "!unshare(CLONE_NEWNS): %s\n", strerror(errno));
+		_exit(1);
+	}
+	/* Nothing done in this namespace may propagate back to the machine's. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		dprintf(fd, "!making the mounts private: %s\n", strerror(errno));
+		_exit(1);
+	}
+	if (mount("mqueue", dir, "mqueue", 0, NULL) < 0) {
+		dprintf(fd, "!mount -t mqueue: %s\n", strerror(errno));
+		_exit(1);
+	}
+	d = opendir(dir);
+	if (!d) {
+		dprintf(fd, "!opendir: %s\n", strerror(errno));
+		_exit(1);
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			dprintf(fd, "%s\n", e->d_name);
+	closedir(d);
+	_exit(0);
+}
+
+/*
+ * The message queues of this IPC namespace. Returns 0 and sets *how, or -1
+ * with the reason in @p why.
+ */
+static int list_mqueues(struct names *out, const char **how, char *why, size_t whylen)
+{
+	struct statfs fs;
+	char dir[] = "/tmp/leakcheck-mqueue-XXXXXX", buf[4096], *line, *save;
+	struct names lines = {0};
+	size_t len = 0;
+	int fds[2], status, rc = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (statfs("/dev/mqueue", &fs) == 0 && fs.f_type == MQUEUE_MAGIC) {
+		*how = "/dev/mqueue";
+		return list_dir("/dev/mqueue", out);
+	}
+	if (!mkdtemp(dir) || pipe(fds) < 0) {
+		snprintf(why, whylen, "cannot prepare a private mount: %s", strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		rmdir(dir);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		list_mqueue_privately(dir, fds[1]);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			len += (size_t)n;
+	buf[len] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	rmdir(dir);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		names_add(&lines, line);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(why, whylen, "no mqueue filesystem at /dev/mqueue, and a private mount failed (%s)",
+			 lines.len && lines.items[0][0] == '!' ? lines.items[0] + 1 : "the child failed");
+		rc = -1;
+	} else {
+		for (size_t i = 0; i < lines.len; i++)
+			names_add(out, lines.items[i]);
+		*how = "a private mount of the mqueue file system, since /dev/mqueue is not one";
+	}
+	names_free(&lines);
+	return rc;
+}
+
+struct proc {
+	int pid;
+	unsigned long long start;	/* clock ticks after boot: with pid, unique */
+	char state;
+};
+
+/* Read /proc/PID/stat; 0 on success. */
+static int read_stat(int pid, struct proc *p)
+{
+	char path[64], buf[1024], *rp;
+	FILE *f;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	rp = strrchr(buf, ')');		/* the name may hold spaces and ')' */
+	if (!rp || sscanf(rp + 1, " %c", &p->state) != 1)
+		return -1;
+	/* starttime is field 22; after ')' comes field 3 (state). */
+	rp += 2;
+	for (field = 3; field < 22 && rp; field++) {
+		rp = strchr(rp, ' ');
+		if (rp)
+			rp++;
+	}
+	if (!rp || sscanf(rp, "%llu", &p->start) != 1)
+		return -1;
+	p->pid = pid;
+	return 0;
+}
+
+/* Every process now; *n set. */
+static struct proc *list_procs(size_t *n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	struct proc *ps = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!d) {
+		perror("leakcheck: /proc");
+		exit(EXIT_ERROR);
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		struct proc p;
+
+		if (*end || pid <= 0 || read_stat((int)pid, &p) < 0)
+			continue;
+		if (len == cap) {
+			cap = cap ? 2 * cap : 256;
+			ps = realloc(ps, cap * sizeof(*ps));
+			if (!ps) {
+				perror("leakcheck: realloc");
+				exit(EXIT_ERROR);
+			}
+		}
+		ps[len++] = p;
+	}
+	closedir(d);
+	*n = len;
+	return ps;
+}
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static void link_of(int pid, const char *what, char *out, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
+	n = readlink(path, out, len - 1);
+	out[n > 0 ? n : 0] = '\0';
+}
+
+/* Is @p pid this suite's (see the header)? Processes of this checker are not. */
+static bool suites(int pid, bool *is_checker)
+{
+	char cwd[PATH_MAX], exe[PATH_MAX];
+
+	link_of(pid, "cwd", cwd, sizeof(cwd));
+	link_of(pid, "exe", exe, sizeof(exe));
+	*is_checker = exe[0] && !strcmp(exe, self_exe);
+	return under(cwd, source_dir) || under(exe, source_dir) || under(exe, binary_dir);
+}
+
+/* ---- the state file ----------------------------------------------------- */
+
+static int write_state(const char *file)
+{
+	struct names shm = {0}, mq = {0};
+	const char *how = NULL;
+	char why[512];
+	size_t n;
+	struct proc *ps = list_procs(&n);
+	FILE *f = fopen(file, "w");
+
+	if (!f) {
+		fprintf(stderr, "leakcheck: %s: %s\n", file, strerror(errno));
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "P %d %llu\n", ps[i].pid, ps[i].start);
+	if (list_dir("/dev/shm", &shm) == 0)
+		for (size_t i = 0; i < shm.len; i++)
+			fprintf(f, "S %s\n", shm.items[i]);
+	if (list_mqueues(&mq, &how, why, sizeof(why)) == 0)
+		for (size_t i = 0; i < mq.len; i++)
+			fprintf(f, "Q %s\n", mq.items[i]);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "leakcheck: %s: %s\n", file, strerror(errno));
+		return EXIT_ERROR;
+	}
+	printf("baseline: %zu processes, %zu entries in /dev/shm, ", n, shm.len);
+	if (how)
+		printf("%zu message queues, listed through %s\n", mq.len, how);
+	else
+		printf("message queues not listable: %s\n", why);
+	free(ps);
+	names_free(&shm);
+	names_free(&mq);
+	return EXIT_CLEAN;
+}
+
+struct baseline {
+	struct names shm, mq;
+	struct proc *procs;
+	size_t nprocs;
+};
+
+static int read_state(const char *file, struct baseline *b)
+{
+	char line[PATH_MAX + 8];
+	FILE *f = fopen(file, "r");
+	size_t cap = 0;
+
+	memset(b, 0, sizeof(*b));
+	if (!f) {
+		fprintf(stderr, "leakcheck: no baseline %s: %s (did the baseline test run?)\n",
+			file, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == 'S' && line[1] == ' ')
+			names_add(&b->shm, line + 2);
+		else if (line[0] == 'Q' && line[1] == ' ')
+			names_add(&b->mq, line + 2);
+		else if (line[0] == 'P') {
+			struct proc p = {0};
+
+			if (sscanf(line + 1, "%d %llu", &p.pid, &p.start) != 2)
+				continue;
+			if (b->nprocs == cap) {
+				cap = cap ? 2 * cap : 256;
+				b->procs = realloc(b->procs, cap * sizeof(*b->procs));
+				if (!b->procs) {
+					perror("leakcheck: realloc");
+					exit(EXIT_ERROR);
+				}
+			}
+			b->procs[b->nprocs++] = p;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void baseline_free(struct baseline *b)
+{
+	names_free(&b->shm);
+	names_free(&b->mq);
+	free(b->procs);
+}
+
+/* ---- the checks --------------------------------------------------------- */
+
+static void sleep_s(double s)
+{
+	struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	while (nanosleep(&t, &t) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * A live process that is not the suite's holds @p target (a /dev/shm path,
+ * or "/NAME" for a message queue) open or mapped: returns its pid, else 0.
+ */
+static int foreign_holder(const char *target, bool mapped_too)
+{
+	size_t n;
+	struct proc *ps = list_procs(&n);
+	int found = 0;
+
+	for (size_t i = 0; i < n && !found; i++) {
+		char dir[64], link[PATH_MAX], path[PATH_MAX + 64];
+		bool checker, holds = false;
+		struct dirent *e;
+		DIR *d;
+
+		if (suites(ps[i].pid, &checker))
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", ps[i].pid);
+		d = opendir(dir);
+		while (d && !holds && (e = readdir(d))) {
+			ssize_t len;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			len = readlink(path, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = '\0';
+			holds = !strcmp(link, target);
+		}
+		if (d)
+			closedir(d);
+		if (!holds && mapped_too) {
+			FILE *maps;
+
+			snprintf(path, sizeof(path), "/proc/%d/maps", ps[i].pid);
+			maps = fopen(path, "r");
+			while (maps && !holds && fgets(link, sizeof(link), maps)) {
+				char *p = strchr(link, '/');
+
+				if (p) {
+					p[strcspn(p, "\n")] = '\0';
+					holds = !strcmp(p, target);
+				}
+			}
+			if (maps)
+				fclose(maps);
+		}
+		if (holds)
+			found = ps[i].pid;
+	}
+	free(ps);
+	return found;
+}
+
+/*
+ * The objects of @p now that the baseline lacks, that survive the grace
+ * period and that no other suite holds: each is reported, and counted.
+ */
+static size_t left_objects(const char *kind, const struct names *before,
+			   int (*list)(struct names *), double grace,
+			   struct names *left)
+{
+	struct names now = {0};
+	double waited = 0;
+
+	for (;;) {
+		names_free(&now);
+		list(&now);
+		names_free(left);
+		for (size_t i = 0; i < now.len; i++)
+			if (!names_has(before, now.items[i]))
+				names_add(left, now.items[i]);
+		if (!left->len || waited >= grace)
+			break;
+		sleep_s(0.25);
+		waited += 0.25;
+	}
+	names_free(&now);
+	for (size_t i = 0; i < left->len;) {
+		char target[PATH_MAX];
+		int holder;
+		bool shm = !strcmp(kind, "shm");
+
+		snprintf(target, sizeof(target), shm ? "/dev/shm/%s" : "/%s", left->items[i]);
+		holder = foreign_holder(target, shm);
+		if (holder) {
+			printf("not counted: %s, new since the baseline, is in use by process %d, "
+			       "which is not this suite's\n", target, holder);
+			free(left->items[i]);
+			left->items[i] = left->items[--left->len];
+			continue;
+		}
+		printf("LEFT BEHIND: %s%s\n", shm ? "" : "message queue ", target);
+		i++;
+	}
+	return left->len;
+}
+
+static int list_shm(struct names *out)
+{
+	return list_dir("/dev/shm", out);
+}
+
+static int list_mq_quiet(struct names *out)
+{
+	const char *how;
+	char why[512];
+
+	return list_mqueues(out, &how, why, sizeof(why));
+}
+
+static bool in_baseline(const struct baseline *b, const struct proc *p)
+{
+	for (size_t i = 0; i < b->nprocs; i++)
+		if (b->procs[i].pid == p->pid && b->procs[i].start == p->start)
+			return true;
+	return false;
+}
+
+static void read_text(int pid, const char *what, char *out, size_t len)
+{
+	char path[64];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
+	out[0] = '\0';
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	n = fread(out, 1, len - 1, f);
+	fclose(f);
+	out[n] = '\0';
+	for (size_t i = 0; i + 1 < n; i++)	/* cmdline: NULs between arguments */
+		if (out[i] == '\0')
+			out[i] = ' ';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* The suite's processes that the baseline lacks and that outlive the grace period. */
+static size_t left_processes(const struct baseline *b, double grace, int *pids, size_t max)
+{
+	double waited = 0;
+	size_t count;
+
+	for (;;) {
+		size_t n;
+		struct proc *ps = list_procs(&n);
+
+		count = 0;
+		for (size_t i = 0; i < n; i++) {
+			bool checker;
+
+			if (ps[i].pid == getpid() || in_baseline(b, &ps[i]))
+				continue;
+			if (suites(ps[i].pid, &checker) && !checker && count < max)
+				pids[count++] = ps[i].pid;
+		}
+		free(ps);
+		if (!count || waited >= grace)
+			break;
+		sleep_s(0.25);
+		waited += 0.25;
+	}
+	for (size_t i = 0; i < count; i++) {
+		char cmd[512], cwd[PATH_MAX];
+		struct proc p = {0};
+
+		read_stat(pids[i], &p);
+		read_text(pids[i], "cmdline", cmd, sizeof(cmd));
+		link_of(pids[i], "cwd", cwd, sizeof(cwd));
+		printf("LEFT BEHIND: process %d, state %c, in %s: %s\n", pids[i],
+		       p.state ? p.state : '?', cwd[0] ? cwd : "?", cmd[0] ? cmd : "(no command line)");
+	}
+	return count;
+}
+
+static int check(const char *what, const char *file, double grace)
+{
+	struct baseline b;
+	struct names left = {0};
+	size_t n = 0;
+
+	if (read_state(file, &b) < 0)
+		return EXIT_ERROR;
+	if (!strcmp(what, "shm")) {
+		n = left_objects("shm", &b.shm, list_shm, grace, &left);
+		printf("/dev/shm: %zu shared memory object%s or semaphore%s left behind by the suite\n",
+		       n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+	} else if (!strcmp(what, "mqueue")) {
+		struct names probe = {0};
+		const char *how = NULL;
+		char why[512];
+
+		if (list_mqueues(&probe, &how, why, sizeof(why)) < 0) {
+			printf("message queues NOT CHECKED: %s\n", why);
+			baseline_free(&b);
+			return EXIT_UNCHECKED;
+		}
+		names_free(&probe);
+		n = left_objects("mqueue", &b.mq, list_mq_quiet, grace, &left);
+		printf("message queues, listed through %s: %zu left behind by the suite\n", how, n);
+	} else if (!strcmp(what, "processes")) {
+		int pids[256];
+
+		n = left_processes(&b, grace, pids, 256);
+		printf("processes: %zu of the suite's still running (working directory under %s "
+		       "or program under %s or %s)\n", n, source_dir, source_dir, binary_dir);
+	} else {
+		fprintf(stderr, "leakcheck: check what? shm, mqueue or processes, not '%s'\n", what);
+		baseline_free(&b);
+		return EXIT_ERROR;
+	}
+	names_free(&left);
+	baseline_free(&b);
+	return n ? EXIT_LEFT : EXIT_CLEAN;
+}
+
+/* ---- the self-test ------------------------------------------------------ */
+
+static int selftest(void)
+{
+	char state[] = "/tmp/leakcheck-selftest-XXXXXX", name[64], shm_file[96], sem_file[96];
+	struct baseline b;
+	struct names left = {0};
+	struct mq_attr attr = {0};
+	char *sleeper_argv[] = {"sleep", "60", NULL};
+	int fd, failures = 0, pids[256], status;
+	size_t n;
+	bool found;
+	pid_t sleeper;
+	sem_t *sem;
+	mqd_t mq;
+	int mq_ok;
+
+	fd = mkstemp(state);
+	if (fd < 0) {
+		perror("leakcheck: mkstemp");
+		return EXIT_ERROR;
+	}
+	close(fd);
+	if (write_state(state) != EXIT_CLEAN || read_state(state, &b) < 0)
+		return EXIT_ERROR;
+
+	/* Leave one of each behind on purpose. */
+	snprintf(name, sizeof(name), "/book-leakcheck-selftest-%d", (int)getpid());
+	snprintf(shm_file, sizeof(shm_file), "/dev/shm%s", name);
+	snprintf(sem_file, sizeof(sem_file), "/dev/shm/sem.%s", name + 1);
+	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (fd < 0) {
+		perror("leakcheck: shm_open");
+		return EXIT_ERROR;
+	}
+	close(fd);
+	sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	if (sem == SEM_FAILED) {
+		perror("leakcheck: sem_open");
+		shm_unlink(name);
+		return EXIT_ERROR;
+	}
+	sem_close(sem);
+	attr.mq_maxmsg = 1;
+	attr.mq_msgsize = 8;
+	mq = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	mq_ok = mq != (mqd_t)-1;
+	if (mq_ok)
+		mq_close(mq);
+	else
+		printf("selftest: mq_open: %s (the message queue part is not tested)\n", strerror(errno));
+	if (chdir(source_dir) < 0 ||
+	    (errno = posix_spawnp(&sleeper, "sleep", NULL, NULL, sleeper_argv, environ)) != 0) {
+		perror("leakcheck: starting the left-behind process");
+		shm_unlink(name);
+		sem_unlink(name);
+		if (mq_ok)
+			mq_unlink(name);
+		return EXIT_ERROR;
+	}
+
+	/* Each must be reported. */
+	n = left_objects("shm", &b.shm, list_shm, 0, &left);
+	found = names_has(&left, shm_file + strlen("/dev/shm/")) && names_has(&left, sem_file + strlen("/dev/shm/"));
+	printf("selftest: shared memory object and semaphore %s (%zu reported)\n",
+	       found ? "reported" : "NOT REPORTED", n);
+	failures += !found;
+	names_free(&left);
+	if (mq_ok) {
+		struct names probe = {0};
+		const char *how;
+		char why[512];
+
+		if (list_mqueues(&probe, &how, why, sizeof(why)) == 0) {
+			n = left_objects("mqueue", &b.mq, list_mq_quiet, 0, &left);
+			found = names_has(&left, name + 1);
+			printf("selftest: message queue %s (%zu reported)\n",
+			       found ? "reported" : "NOT REPORTED", n);
+			failures += !found;
+			names_free(&left);
+		} else {
+			printf("selftest: message queues not listable here: %s\n", why);
+		}
+		names_free(&probe);
+	}
+	n = left_processes(&b, 0, pids, 256);
+	found = false;
+	for (size_t i = 0; i < n; i++)
+		found |= pids[i] == sleeper;
+	printf("selftest: left-behind process %s (%zu reported)\n", found ? "reported" : "NOT REPORTED", n);
+	failures += !found;
+
+	/* Remove them again. */
+	kill(sleeper, SIGKILL);
+	while (waitpid(sleeper, &status, 0) < 0 && errno == EINTR)
+		;
+	shm_unlink(name);
+	sem_unlink(name);
+	if (mq_ok)
+		mq_unlink(name);
+	unlink(state);
+	baseline_free(&b);
+	printf("selftest: %s\n", failures ? "FAILED" : "every planted leak was reported, and removed");
+	return failures ? EXIT_LEFT : EXIT_CLEAN;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static _Noreturn void usage(void)
+{
+	fputs("usage: leakcheck baseline STATE --source DIR --binary DIR\n"
+	      "       leakcheck check shm|mqueue|processes STATE --source DIR --binary DIR [--grace S]\n"
+	      "       leakcheck selftest --source DIR --binary DIR\n", stderr);
+	exit(EXIT_ERROR);
+}
+
+static const char *real_dir(const char *dir)
+{
+	char *r = realpath(dir, NULL);
+
+	if (!r) {
+		fprintf(stderr, "leakcheck: %s: %s\n", dir, strerror(errno));
+		exit(EXIT_ERROR);
+	}
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	const char *args[3] = {0};
+	double grace = 3;
+	int nargs = 0;
+	ssize_t n;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--source") && i + 1 < argc)
+			source_dir = real_dir(argv[++i]);
+		else if (!strcmp(argv[i], "--binary") && i + 1 < argc)
+			binary_dir = real_dir(argv[++i]);
+		else if (!strcmp(argv[i], "--grace") && i + 1 < argc)
+			grace = strtod(argv[++i], NULL);
+		else if (nargs < 3)
+			args[nargs++] = argv[i];
+		else
+			usage();
+	}
+	if (!source_dir || !binary_dir || nargs < 1)
+		usage();
+	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	self_exe[n > 0 ? n : 0] = '\0';
+	if (!strcmp(args[0], "baseline") && nargs == 2)
+		return write_state(args[1]);
+	if (!strcmp(args[0], "check") && nargs == 3)
+		return check(args[1], args[2], grace);
+	if (!strcmp(args[0], "selftest") && nargs == 1)
+		return selftest();
+	usage();
+}
