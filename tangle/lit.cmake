@@ -149,12 +149,14 @@ function(lit_run id)
     COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_TEST_OUT}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   math(EXPR test_timeout "${A_TIMEOUT} * ${LIT_TIMEOUT_SCALE} + 30")
-  # book_suite: the leak checks of tests/CMakeLists.txt run after every run.
+  # book_suite: the leak checks of tests/CMakeLists.txt run after every run,
+  # and count the processes that carry the suite's mark, BOOK_SUITE.
   set_tests_properties(${id} PROPERTIES
     TIMEOUT ${test_timeout}
     LABELS "${A_LABELS}"
     PROCESSORS ${A_RANKS}
     FIXTURES_REQUIRED book_suite)
+  set_property(TEST ${id} APPEND PROPERTY ENVIRONMENT "BOOK_SUITE=${CMAKE_BINARY_DIR}")
   if(A_SERIAL)
     set_tests_properties(${id} PROPERTIES RUN_SERIAL TRUE)
   endif()
@@ -162,7 +164,7 @@ function(lit_run id)
   # components it has already unloaded (so no suppression can name them):
   # MPI runs are checked for everything but leaks.
   if(LIT_VARIANT STREQUAL "asan" AND "mpi" IN_LIST A_LABELS)
-    set_tests_properties(${id} PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
+    set_property(TEST ${id} APPEND PROPERTY ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
   endif()
 endfunction()
 

@@ -14,17 +14,16 @@
  *
  * Other suites may run at the same time on the machine (another checkout,
  * another user), so a new thing counts only when it is this suite's:
- *   - a process is the suite's when its working directory or its executable
- *     is under --source or --binary (the book's runs start in the source
- *     tree, its programs live in the binary tree); processes running this
- *     checker are not counted;
+ *   - a process is the suite's when it inherited the suite's mark,
+ *     BOOK_SUITE=<the --binary directory>, which CTest puts in the
+ *     environment of every test (lit.cmake, tests/CMakeLists.txt); processes
+ *     running this checker are not counted;
  *   - an IPC object is the suite's unless a live process that is not the
  *     suite's holds it open or mapped (then another suite is using it).
  * A new thing gets --grace seconds (default 3) to go away before it counts:
  * a process that is exiting, an object another suite is about to unlink.
- * A process started by hand in the source tree while the suite runs (an
- * editor's helper, a program run from a shell there) counts too: the check
- * cannot tell it from the suite's, and says which process it is.
+ * A process that clears its environment before it is left behind escapes
+ * the check; none of the book's programs does.
  *
  * Message queues are listed in /dev/mqueue when the mqueue filesystem is
  * mounted there. When it is not, a child process mounts it privately (a new
@@ -286,13 +285,6 @@ static struct proc *list_procs(size_t *n)
 	return ps;
 }
 
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 static void link_of(int pid, const char *what, char *out, size_t len)
 {
 	char path[64];
@@ -306,12 +298,41 @@ static void link_of(int pid, const char *what, char *out, size_t len)
 /* Is @p pid this suite's (see the header)? Processes of this checker are not. */
 static bool suites(int pid, bool *is_checker)
 {
-	char cwd[PATH_MAX], exe[PATH_MAX];
+	char exe[PATH_MAX], path[64], *env, *mark;
+	size_t len = 0, cap = 1 << 16, marklen;
+	bool found = false;
+	FILE *f;
 
-	link_of(pid, "cwd", cwd, sizeof(cwd));
 	link_of(pid, "exe", exe, sizeof(exe));
 	*is_checker = exe[0] && !strcmp(exe, self_exe);
-	return under(cwd, source_dir) || under(exe, source_dir) || under(exe, binary_dir);
+	snprintf(path, sizeof(path), "/proc/%d/environ", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	env = malloc(cap);
+	while (env && !feof(f) && !ferror(f)) {
+		if (len == cap) {
+			char *bigger = realloc(env, cap * 2);
+
+			if (!bigger)
+				break;
+			env = bigger;
+			cap *= 2;
+		}
+		len += fread(env + len, 1, cap - len, f);
+	}
+	fclose(f);
+	marklen = strlen("BOOK_SUITE=") + strlen(binary_dir) + 1;
+	mark = malloc(marklen);
+	if (env && mark) {
+		snprintf(mark, marklen, "BOOK_SUITE=%s", binary_dir);
+		/* The environment is NUL-separated NAME=VALUE strings. */
+		for (size_t i = 0; i < len && !found; i += strnlen(env + i, len - i) + 1)
+			found = strnlen(env + i, len - i) == marklen - 1 && !memcmp(env + i, mark, marklen - 1);
+	}
+	free(mark);
+	free(env);
+	return found;
 }
 
 /* ---- the state file ----------------------------------------------------- */
@@ -620,8 +641,8 @@ static int check(const char *what, const char *file, double grace)
 		int pids[256];
 
 		n = left_processes(&b, grace, pids, 256);
-		printf("processes: %zu of the suite's still running (working directory under %s "
-		       "or program under %s or %s)\n", n, source_dir, source_dir, binary_dir);
+		printf("processes: %zu of the suite's still running (carrying BOOK_SUITE=%s)\n",
+		       n, binary_dir);
 	} else {
 		fprintf(stderr, "leakcheck: check what? shm, mqueue or processes, not '%s'\n", what);
 		baseline_free(&b);
