@@ -519,7 +519,11 @@ static void index_plots(struct book *b, struct diag *d)
 					   "a plot needs run=, data= and caption=");
 				continue;
 			}
-			if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
+			if (regex_problem(p->data))
+				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "data"),
+					   "bad regular expression '%s' in data=: %s", p->data,
+					   regex_problem(p->data));
+			else if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
 				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "data"),
 					   "bad regular expression '%s' in data=", p->data);
 			else

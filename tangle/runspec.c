@@ -69,12 +69,89 @@ static struct expect *add_expect(struct runspec *r, enum expect_kind kind, int l
 	return e;
 }
 
+/*
+ * glibc compiles a repetition by copying what it repeats, so the compiled
+ * size is estimated the same way: a sequence adds the sizes of its items, an
+ * alternative adds its branches, a repetition multiplies its item by its
+ * bound (2 for '*', '+' and '?'). sizes[d] is what group d has so far, last[d]
+ * the item a following repetition would apply to.
+ */
+const char *regex_problem(const char *re)
+{
+	enum { DEPTH = 32 };
+	double sizes[DEPTH] = {0}, last[DEPTH] = {0};
+	int d = 0;
+	bool after_repeat = false;
+
+	for (const char *p = re; *p; p++) {
+		double factor = 0;
+
+		if (*p == '(') {
+			if (++d == DEPTH)
+				return "groups nested too deep";
+			sizes[d] = last[d] = 0;
+		} else if (*p == ')' && d > 0) {
+			double group = sizes[d] + last[d];
+
+			d--;
+			sizes[d] += last[d];
+			last[d] = group;
+		} else if (*p == '|') {
+			sizes[d] += last[d];
+			last[d] = 0;
+		} else if (*p == '*' || *p == '+' || *p == '?') {
+			factor = 2;
+		} else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+			char *bound;
+			long lo = strtol(p + 1, &bound, 10), hi = lo;
+
+			if (*bound == ',')
+				hi = (bound[1] >= '0' && bound[1] <= '9') ? strtol(bound + 1, &bound, 10) : lo + 1;
+			if (*bound != '}')
+				return NULL;	/* not an interval: regcomp will say */
+			factor = (double)(hi > lo ? hi : lo) + 1;
+			p = bound;
+		} else {
+			if (*p == '\\' && p[1]) {
+				p++;
+			} else if (*p == '[') {
+				/* A bracket expression is one item; ']' first is literal. */
+				const char *q = p + 1 + (p[1] == '^');
+
+				q += *q == ']';
+				while (*q && *q != ']')
+					q++;
+				if (!*q)
+					return NULL;	/* unbalanced: regcomp will say */
+				p = q;
+			}
+			sizes[d] += last[d];
+			last[d] = 1;
+		}
+		if (factor) {
+			if (after_repeat)
+				return "adjacent repetition operators (like '++' or '*{2}') are undefined in POSIX regular expressions";
+			last[d] *= factor;
+		}
+		after_repeat = factor != 0;
+		if (sizes[d] + last[d] > 1e5)
+			return "repetitions nested too deep for glibc's regcomp, which copies what each one repeats";
+	}
+	return NULL;
+}
+
 static int check_regex(const char *re, const char *path, int line, int col, struct diag *d)
 {
 	regex_t rx;
-	int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+	int rc;
 	char msg[256];
+	const char *problem = regex_problem(re);
 
+	if (problem) {
+		diag_error(d, path, line, col, "bad regular expression '%s': %s", re, problem);
+		return -1;
+	}
+	rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
 	if (rc == 0) {
 		regfree(&rx);
 		return 0;

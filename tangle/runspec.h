@@ -101,6 +101,15 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
 		  bool timed_out, int exit_status, int signal,
 		  const char *path, struct diag *d);
 
+/**
+ * What makes the extended regex @p re unfit for the book, or NULL. Adjacent
+ * repetition operators ("a++") are undefined in POSIX and make glibc's
+ * regcomp() expand the pattern exponentially; so does a product of bounds
+ * that grows too large ("((a{99}){99}){99}"). The compiler is never given
+ * such a pattern.
+ */
+const char *regex_problem(const char *re);
+
 /** A one-line English description of @p e, for the rendered book. */
 char *expect_describe(const struct expect *e);
 

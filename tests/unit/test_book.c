@@ -126,6 +126,10 @@ int test_web_errors(void)
 	    "01-bad.md:4:1: error: unknown expectation 'matches'", NULL);
 	bad("# T\n```{.console .run}\n$ true\ncontains: (unclosed\n```\n",
 	    "01-bad.md:4:11: error: bad regular expression '(unclosed'", NULL);
+	bad("# T\n```{.console .run}\n$ true\ncontains: ^(S10++++0\n```\n",
+	    "01-bad.md:4:11: error: bad regular expression '^(S10++++0': adjacent repetition operators", NULL);
+	bad("# T\n```{.console .run}\n$ true\ncontains: (((a{99}){99}){99})\n```\n",
+	    "repetitions nested too deep for glibc's regcomp", NULL);
 	bad("# T\n```{.console .run timeot=3}\n$ true\n```\n",
 	    "01-bad.md:2:19: error: unknown attribute 'timeot' on a run block", NULL);
 	bad("# T\n```{.console .run .volatile}\n$ true\noutput: x\n```\n",
