@@ -71,7 +71,7 @@ static void index_chunk(struct book *b, size_t idx)
 			index_chunk(b, i);
 	}
 	mask = b->index_cap - 1;
-	h = chunk_hash(k->chapter, k->name, strlen(k->name)) & mask;
+	h = k->hash & mask;
 	while (b->index[h] != SIZE_MAX)
 		h = (h + 1) & mask;
 	b->index[h] = idx;
@@ -80,15 +80,17 @@ static void index_chunk(struct book *b, size_t idx)
 const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
 			       const char *name, size_t len)
 {
-	size_t mask, h;
+	size_t mask, h, hash;
 
 	if (!b->index_cap)
 		return NULL;
 	mask = b->index_cap - 1;
-	for (h = chunk_hash(c, name, len) & mask; b->index[h] != SIZE_MAX; h = (h + 1) & mask) {
+	hash = chunk_hash(c, name, len);
+	for (h = hash & mask; b->index[h] != SIZE_MAX; h = (h + 1) & mask) {
 		const struct chunk *k = &b->chunks[b->index[h]];
 
-		if (k->chapter == c && strlen(k->name) == len && !memcmp(k->name, name, len))
+		if (k->hash == hash && k->chapter == c && k->name_len == len &&
+		    !memcmp(k->name, name, len))
 			return k;
 	}
 	return NULL;
@@ -104,6 +106,8 @@ static void add_chunk_part(struct book *b, struct chapter *c, struct block *blk)
 		memset(k, 0, sizeof(*k));
 		k->chapter = c;
 		k->name = blk->name;
+		k->name_len = strlen(blk->name);
+		k->hash = chunk_hash(c, k->name, k->name_len);
 		index_chunk(b, b->nchunks - 1);
 	}
 	k->parts = xrealloc(k->parts, (k->nparts + 1) * sizeof(*k->parts));
@@ -245,13 +249,22 @@ static void check_references(struct book *b, struct diag *d)
 			if (blk->kind != BLOCK_ROOT && blk->kind != BLOCK_CHUNK)
 				continue;
 			for (size_t k = 0; k < blk->nlines; k++) {
+				struct line *l = &blk->lines[k];
+				const struct chunk *target;
 				const char *name;
 				size_t n, indent;
 				char *s, *hint;
 
-				if (!line_reference(&blk->lines[k], &name, &n, &indent) ||
-				    book_chunk(b, c, name, n))
+				if (!l->ref_len)
 					continue;
+				name = l->text + l->ref_off;
+				n = l->ref_len;
+				indent = l->indent;
+				/* Resolved once here; the later passes read l->target. */
+				if ((target = book_chunk(b, c, name, n))) {
+					l->target = (size_t)(target - b->chunks) + 1;
+					continue;
+				}
 				s = xstrndup(name, n);
 				hint = (char *)nearest(b, c, s);
 				if (hint)
@@ -332,15 +345,13 @@ static void walk_chunk(struct walk *w, struct chapter *c, const struct chunk *k,
 static void walk_block(struct walk *w, struct chapter *c, const struct block *blk)
 {
 	for (size_t i = 0; i < blk->nlines; i++) {
-		const char *name;
-		size_t n, indent;
+		const struct line *l = &blk->lines[i];
 		const struct chunk *k;
 
-		if (!line_reference(&blk->lines[i], &name, &n, &indent))
+		if (!l->target)
 			continue;
-		k = book_chunk(w->b, c, name, n);
-		if (k)
-			walk_chunk(w, c, k, &blk->lines[i], indent);
+		k = &w->b->chunks[l->target - 1];
+		walk_chunk(w, c, k, l, l->indent);
 	}
 }
 
@@ -620,11 +631,11 @@ void book_free(struct book *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Expansion: the text, and the line map that leads back to the chapter. */
+/* Expansion: the text, and where each of its lines came from. */
 struct expansion {
 	const struct book *b;
 	struct buf *text;
-	struct buf *map;
+	struct line_origins *map;
 };
 
 static void emit(struct expansion *x, const struct line *l, const char *indent,
@@ -634,7 +645,7 @@ static void emit(struct expansion *x, const struct line *l, const char *indent,
 	buf_add(x->text, l->text, l->len);
 	buf_putc(x->text, '\n');
 	if (x->map)
-		buf_printf(x->map, "%d %zu\n", l->lineno, indent_len);
+		line_origins_add(x->map, l->lineno, (int)indent_len);
 }
 
 static void expand_block(struct expansion *x, const struct chapter *c,
@@ -642,14 +653,12 @@ static void expand_block(struct expansion *x, const struct chapter *c,
 {
 	for (size_t i = 0; i < blk->nlines; i++) {
 		const struct line *l = &blk->lines[i];
-		const char *name;
-		size_t n, ind;
-		const struct chunk *k;
 
-		if (line_reference(l, &name, &n, &ind) && (k = book_chunk(x->b, c, name, n))) {
+		if (l->target) {
+			const struct chunk *k = &x->b->chunks[l->target - 1];
 			size_t saved = indent->len;
 
-			buf_add(indent, l->text, ind);
+			buf_add(indent, l->text, l->indent);
 			for (size_t p = 0; p < k->nparts; p++)
 				expand_block(x, c, k->parts[p], indent);
 			indent->len = saved;
@@ -665,7 +674,7 @@ static void expand_block(struct expansion *x, const struct chapter *c,
 }
 
 void book_expand(const struct book *b, const struct root *r,
-		 struct buf *text, struct buf *map)
+		 struct buf *text, struct line_origins *map)
 {
 	struct expansion x = {b, text, map};
 	struct buf indent = {0};

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "chapter.h"
+#include "linemap.h"
 #include "runspec.h"
 #include "util.h"
 
@@ -28,6 +29,8 @@
 struct chunk {
 	struct chapter *chapter; /**< the chapter the name belongs to */
 	const char *name; /**< the chunk name (points into the first part) */
+	size_t name_len;	/**< strlen(name) */
+	size_t hash;		/**< of chapter and name, for the index */
 	struct block **parts; /**< the defining blocks, in chapter order */
 	size_t nparts;	/**< number of parts */
 	bool reached;		/**< reachable from some root */
@@ -118,12 +121,12 @@ const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
 
 /**
  * Expand @p r into @p text (the file's contents, without the generated-file
- * header). When @p map is not NULL, append to it one line per line of @p text,
- * "LINE INDENT": the chapter line it came from and how many columns of
- * indentation the expansion added in front of it (see linemap.h).
+ * header). When @p map is not NULL, it gets one entry per line of @p text:
+ * the chapter line it came from and how many columns of indentation the
+ * expansion put in front of it (see linemap.h).
  */
 void book_expand(const struct book *b, const struct root *r,
-		 struct buf *text, struct buf *map);
+		 struct buf *text, struct line_origins *map);
 
 /**
  * Check that @p path is a clean relative path (no "..", no absolute path, no

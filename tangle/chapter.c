@@ -29,7 +29,8 @@ static int split_lines(struct lines *ls, const char *path, const char *text,
 			diag_error(d, path, lineno, (int)(nul - (text + start)) + 1,
 				   "NUL byte in the chapter; a chapter is text");
 		for (size_t i = start; i < end && d->errors == errors;) {
-			size_t n = utf8_sequence((const unsigned char *)text + i, end - i);
+			size_t n = (unsigned char)text[i] < 0x80 ? 1
+				   : utf8_sequence((const unsigned char *)text + i, end - i);
 
 			if (n == 0)
 				diag_error(d, path, lineno, (int)(i - start) + 1,
@@ -45,9 +46,7 @@ static int split_lines(struct lines *ls, const char *path, const char *text,
 			cap = cap ? cap * 2 : 256;
 			ls->v = xrealloc(ls->v, cap * sizeof(*ls->v));
 		}
-		ls->v[ls->n].text = text + start;
-		ls->v[ls->n].len = end - start;
-		ls->v[ls->n].lineno = lineno++;
+		ls->v[ls->n] = (struct line){text + start, end - start, lineno++, 0, 0, 0, 0};
 		ls->n++;
 		start = end + 1;
 	}
@@ -204,15 +203,13 @@ int chapter_names(const char *path, char **slug, char **tag)
 	return 0;
 }
 
-int chapter_parse(struct chapter *c, const char *path, const char *text,
-		  size_t len, struct diag *d)
+/* Parse c->text, already filled; c is otherwise empty. */
+static int parse_text(struct chapter *c, const char *path, struct diag *d)
 {
 	struct lines ls;
 	int errors = d->errors;
 
-	memset(c, 0, sizeof(*c));
 	c->path = xstrdup(path);
-	buf_add(&c->text, text, len);
 	if (chapter_names(path, &c->slug, &c->tag) < 0) {
 		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
 		return -1;
@@ -263,11 +260,19 @@ int chapter_parse(struct chapter *c, const char *path, const char *text,
 		b.nlines = j - i - 1;
 		b.lines = xmalloc((b.nlines ? b.nlines : 1) * sizeof(*b.lines));
 		for (size_t k = 0; k < b.nlines; k++) {
+			const char *name;
+			size_t nlen, ind;
+
 			b.lines[k] = ls.v[i + 1 + k];
 			/* Strip the fence's indentation from the body, as CommonMark does. */
 			for (size_t s = 0; s < indent && b.lines[k].len && b.lines[k].text[0] == ' '; s++) {
 				b.lines[k].text++;
 				b.lines[k].len--;
+			}
+			if (line_reference(&b.lines[k], &name, &nlen, &ind)) {
+				b.lines[k].ref_off = (unsigned)(name - b.lines[k].text);
+				b.lines[k].ref_len = (unsigned)nlen;
+				b.lines[k].indent = (unsigned)ind;
 			}
 		}
 		b.close_line = ls.v[j].lineno;
@@ -279,20 +284,24 @@ int chapter_parse(struct chapter *c, const char *path, const char *text,
 	return d->errors == errors ? 0 : -1;
 }
 
+int chapter_parse(struct chapter *c, const char *path, const char *text,
+		  size_t len, struct diag *d)
+{
+	memset(c, 0, sizeof(*c));
+	buf_add(&c->text, text, len);
+	return parse_text(c, path, d);
+}
+
 int chapter_load(struct chapter *c, const char *path, struct diag *d)
 {
-	struct buf text = {0};
-	int rc;
-
-	if (read_file(path, &text) < 0) {
-		memset(c, 0, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	if (read_file(path, &c->text) < 0) {
 		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
-		buf_free(&text);
+		c->path = xstrdup(path);
 		return -1;
 	}
-	rc = chapter_parse(c, path, text.data ? text.data : "", text.len, d);
-	buf_free(&text);
-	return rc;
+	buf_grow(&c->text, 0);	/* lines point into it: never NULL */
+	return parse_text(c, path, d);
 }
 
 void chapter_free(struct chapter *c)

@@ -36,6 +36,10 @@ struct line {
 	const char *text;	/**< not NUL-terminated */
 	size_t len;		/**< without the newline */
 	int lineno;		/**< 1-based line in the chapter */
+	unsigned ref_off;	/**< a reference line: where the name starts, */
+	unsigned ref_len;	/**< its length (0: not a reference), */
+	unsigned indent;	/**< and how many columns of indentation precede it */
+	size_t target;		/**< the chunk it names, as 1 + its index in the book; 0 until resolved */
 };
 
 /** A fenced code block. */
@@ -88,7 +92,9 @@ void chapter_free(struct chapter *c);
 
 /**
  * If @p l is a reference line ("<<name>>" alone, after blanks), store the
- * name's span and the indentation width and return 1; otherwise 0.
+ * name's span and the indentation width and return 1; otherwise 0. Scans the
+ * text; chapter_parse() stores the answer in the lines of every block
+ * (ref_off, ref_len, indent), where the passes over the web read it.
  */
 int line_reference(const struct line *l, const char **name, size_t *name_len,
 		   size_t *indent);

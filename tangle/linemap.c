@@ -5,41 +5,114 @@
 #include <stdlib.h>
 #include <string.h>
 
+void line_origins_add(struct line_origins *o, int line, int indent)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 256;
+		o->line = xrealloc(o->line, o->cap * sizeof(*o->line));
+		o->indent = xrealloc(o->indent, o->cap * sizeof(*o->indent));
+	}
+	o->line[o->n] = line;
+	o->indent[o->n] = indent;
+	o->n++;
+}
+
+void line_origins_free(struct line_origins *o)
+{
+	free(o->line);
+	free(o->indent);
+	memset(o, 0, sizeof(*o));
+}
+
+/* Decimal digits of a non-negative number, without printf: this runs per run. */
+static void put_number(struct buf *b, size_t v, char after)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_grow(b, (size_t)n + 1);
+	while (n)
+		b->data[b->len++] = digits[--n];
+	b->data[b->len++] = after;
+	b->data[b->len] = '\0';
+}
+
+void linemap_encode(const struct line_origins *o, const char *chapter, struct buf *out)
+{
+	buf_printf(out, "%s\n", chapter);
+	for (size_t i = 0; i < o->n; i++) {
+		if (i && o->line[i] == o->line[i - 1] + 1 && o->indent[i] == o->indent[i - 1])
+			continue;	/* the run goes on */
+		put_number(out, i + 1, ' ');
+		put_number(out, (size_t)o->line[i], ' ');
+		put_number(out, (size_t)o->indent[i], '\n');
+	}
+	buf_puts(out, "end ");
+	put_number(out, o->n, '\n');
+}
+
 int linemap_load(struct linemap *m, const char *path)
 {
 	struct buf text = {0};
-	char *p, *nl;
-	size_t cap = 0;
+	struct run {
+		long first, line, indent;
+	} *runs = NULL;
+	size_t nruns = 0;
+	long total = -1;
+	char *p, *end;
 
 	memset(m, 0, sizeof(*m));
-	if (read_file(path, &text) < 0 || !text.data)
+	if (read_file(path, &text) < 0 || !text.data || !(p = strchr(text.data, '\n')) || p == text.data)
 		goto fail;
-	nl = strchr(text.data, '\n');
-	if (!nl || nl == text.data)
-		goto fail;
-	m->chapter = xstrndup(text.data, (size_t)(nl - text.data));
-	for (p = nl + 1; *p; p = nl + 1) {
-		char *end;
-		long line = strtol(p, &end, 10), indent;
+	m->chapter = xstrndup(text.data, (size_t)(p - text.data));
+	/* The runs, then "end N". */
+	for (p++; *p; p = end + 1) {
+		struct run r;
 
-		if (end == p || *end != ' ')
-			goto fail;
-		indent = strtol(end + 1, &end, 10);
-		if (*end != '\n' || line < 1 || indent < 0)
-			goto fail;
-		if (m->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			m->lines = xrealloc(m->lines, cap * sizeof(*m->lines));
-			m->indents = xrealloc(m->indents, cap * sizeof(*m->indents));
+		if (!strncmp(p, "end ", 4)) {
+			total = strtol(p + 4, &end, 10);
+			if (*end != '\n' || total < 0 || end[1])
+				goto fail;
+			break;
 		}
-		m->lines[m->n] = (int)line;
-		m->indents[m->n] = (int)indent;
-		m->n++;
-		nl = end;
+		r.first = strtol(p, &end, 10);
+		if (*end != ' ')
+			goto fail;
+		r.line = strtol(end + 1, &end, 10);
+		if (*end != ' ')
+			goto fail;
+		r.indent = strtol(end + 1, &end, 10);
+		/* Runs start at line 1 and go strictly forward. */
+		if (*end != '\n' || r.line < 1 || r.indent < 0 ||
+		    r.first <= (nruns ? runs[nruns - 1].first : 0))
+			goto fail;
+		runs = xrealloc(runs, (nruns + 1) * sizeof(*runs));
+		runs[nruns++] = r;
 	}
+	if (total < 0 || (nruns && runs[0].first != 1) || (!nruns && total))
+		goto fail;
+	m->lines = xmalloc((size_t)(total ? total : 1) * sizeof(*m->lines));
+	m->indents = xmalloc((size_t)(total ? total : 1) * sizeof(*m->indents));
+	for (size_t i = 0; i < nruns; i++) {
+		long upto = i + 1 < nruns ? runs[i + 1].first : total + 1;
+
+		if (upto > total + 1)
+			goto fail;
+		for (long k = runs[i].first; k < upto; k++) {
+			m->lines[k - 1] = (int)(runs[i].line + (k - runs[i].first));
+			m->indents[k - 1] = (int)runs[i].indent;
+		}
+	}
+	m->n = (size_t)total;
+	free(runs);
 	buf_free(&text);
 	return 0;
 fail:
+	free(runs);
 	buf_free(&text);
 	linemap_free(m);
 	return -1;

@@ -4,9 +4,11 @@
  *
  * The build compiles the files in snippets/, which carry no trace of the
  * chapter they came from. Beside each one, tangle writes a map,
- * gen/maps/PATH.map: its first line names the chapter; then, for the
- * snippet's line k, line k+1 of the map holds "LINE INDENT", the chapter line
- * and the indentation the expansion put in front of it. The compiler launcher
+ * gen/maps/PATH.map: its first line names the chapter; each later line is a
+ * run, "FIRST LINE INDENT": from snippet line FIRST on, snippet lines come
+ * from consecutive chapter lines starting at LINE, each with INDENT columns
+ * of indentation added by the expansion, up to the next run; the last line,
+ * "end N", gives the snippet's number of lines. The compiler launcher
  * (remap) uses the maps to rewrite "snippets/ch02/x.c:12:5" in diagnostics to
  * "book/02-threads.md:140:1", so editors jump to the chapter. The maps are not
  * inputs of the compilation: moving a block in its chapter changes its map,
@@ -18,6 +20,23 @@
 #include <stddef.h>
 
 #include "util.h"
+
+/** Where each line of an expansion came from, line by line. */
+struct line_origins {
+	int *line;		/**< chapter line of output line i + 1 */
+	int *indent;		/**< columns of indentation added in front of it */
+	size_t n;		/**< lines */
+	size_t cap;		/**< entries allocated */
+};
+
+/** Append the origin of one more output line. */
+void line_origins_add(struct line_origins *o, int line, int indent);
+
+/** Release what @p o owns. */
+void line_origins_free(struct line_origins *o);
+
+/** Append to @p out the map of @p o for a snippet of @p chapter (runs, see above). */
+void linemap_encode(const struct line_origins *o, const char *chapter, struct buf *out);
 
 /** One snippet's map. */
 struct linemap {

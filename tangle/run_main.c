@@ -125,9 +125,8 @@ static int load_spec(const char *spec, const char *chapter, int fence_line,
 		size_t end = e ? (size_t)(e - text->data) : text->len;
 
 		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
-		lines[n].text = text->data + start;
-		lines[n].len = end - start;
-		lines[n].lineno = fence_line + 1 + (int)n;
+		lines[n] = (struct line){.text = text->data + start, .len = end - start,
+					 .lineno = fence_line + 1 + (int)n};
 		n++;
 		start = end + 1;
 	}

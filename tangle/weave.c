@@ -156,14 +156,11 @@ static void references_of(const struct book *bk, const struct chapter *c,
 {
 	*n = 0;
 	for (size_t i = 0; i < blk->nlines; i++) {
-		const char *name;
-		size_t len, indent;
+		const struct line *l = &blk->lines[i];
 		const struct chunk *k;
 		bool dup = false;
 
-		if (!line_reference(&blk->lines[i], &name, &len, &indent))
-			continue;
-		if (!(k = book_chunk(bk, c, name, len)))
+		if (!l->ref_len || !(k = book_chunk(bk, c, l->text + l->ref_off, l->ref_len)))
 			continue;
 		for (size_t j = 0; j < *n; j++)
 			dup |= out[j] == k;

@@ -37,18 +37,23 @@ int test_expand_indentation(void)
 	struct captured c;
 	struct book b;
 	struct buf text = {0}, map = {0};
+	struct line_origins from = {0};
 
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-nested.md", nested, NULL, NULL) == 0);
 	EXPECT(b.nroots == 1 && b.nchunks == 2);
 	if (b.nroots == 1) {
-		book_expand(&b, &b.roots[0], &text, &map);
+		book_expand(&b, &b.roots[0], &text, &from);
 		EXPECT(!strcmp(text.data, "int main(void)\n{\n    if (1) {\n    \ta();\n\n    \tb();\n    }\n}\n"));
-		EXPECT(!strcmp(map.data, "4 0\n5 0\n11 4\n17 5\n18 0\n22 5\n13 4\n7 0\n"));
+		EXPECT(from.n == 8);
+		linemap_encode(&from, "book/01-nested.md", &map);
+		/* Runs: lines 1-2 from 4-5, 3 from 11, 4 from 17, 5 (blank) from 18, ... */
+		EXPECT(!strcmp(map.data, "book/01-nested.md\n1 4 0\n3 11 4\n4 17 5\n5 18 0\n6 22 5\n7 13 4\n8 7 0\nend 8\n"));
 		EXPECT(!strcmp(b.roots[0].program, "main"));
 	}
 	buf_free(&text);
 	buf_free(&map);
+	line_origins_free(&from);
 	book_free(&b);
 	captured_close(&c);
 	return 0;

@@ -129,16 +129,16 @@ int test_reference_lines(void)
 	const char *name;
 	size_t n, indent;
 
-	l = (struct line){"    <<body-part>>  ", 19, 1};
+	l = (struct line){.text = "    <<body-part>>  ", .len = 19, .lineno = 1};
 	EXPECT(line_reference(&l, &name, &n, &indent) == 1);
 	EXPECT(n == 9 && !memcmp(name, "body-part", 9) && indent == 4);
-	l = (struct line){"\t<<x>>", 6, 1};
+	l = (struct line){.text = "\t<<x>>", .len = 6, .lineno = 1};
 	EXPECT(line_reference(&l, &name, &n, &indent) == 1 && indent == 1);
-	l = (struct line){"x = a <<b>> c;", 14, 1};
+	l = (struct line){.text = "x = a <<b>> c;", .len = 14, .lineno = 1};
 	EXPECT(line_reference(&l, &name, &n, &indent) == 0);
-	l = (struct line){"<<has space>>", 13, 1};
+	l = (struct line){.text = "<<has space>>", .len = 13, .lineno = 1};
 	EXPECT(line_reference(&l, &name, &n, &indent) == 0);
-	l = (struct line){"<<>>", 4, 1};
+	l = (struct line){.text = "<<>>", .len = 4, .lineno = 1};
 	EXPECT(line_reference(&l, &name, &n, &indent) == 0);
 	return 0;
 }

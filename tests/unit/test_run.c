@@ -25,7 +25,7 @@ static int parse(struct runspec *r, struct captured *c, const char *attrs, const
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		lines[n] = (struct line){p, len, (int)n + 2};
+		lines[n] = (struct line){.text = p, .len = len, .lineno = (int)n + 2};
 		n++;
 		p += len + (nl ? 1 : 0);
 	}

@@ -126,12 +126,24 @@ int test_linemap_rewrite(void)
 		"/src/snippets/common/y.h:1:1: note: no map, left alone\n"
 		"/src/snippets/ch01/x.c:99:1: beyond the map\n";
 
-	free(write_chapter("../maps/ch01/x.c.map", "book/01-x.md\n10 0\n14 0\n15 4\n"));
+	/* Snippet line 1 from chapter line 10, lines 2-3 from 14-15 indented by 4. */
+	free(write_chapter("../maps/ch01/x.c.map", "book/01-x.md\n1 10 0\n2 14 4\nend 3\n"));
 	cache.maps_dir = dir;
 	linemap_rewrite(&cache, "/src/snippets", diag, strlen(diag), &out);
 	EXPECT(contains(out.data, "book/01-x.md: In function 'main':\n"));
 	EXPECT(contains(out.data, "book/01-x.md:15:5: error: expected ';'\n"));
 	EXPECT(contains(out.data, "In file included from book/01-x.md:14,\n"));
+	{
+		struct linemap m;
+		long line, col;
+		char *path = xasprintf("%s/ch01/x.c.map", dir);
+
+		EXPECT(linemap_load(&m, path) == 0 && m.n == 3);
+		EXPECT(linemap_lookup(&m, 3, 9, &line, &col) == 0 && line == 15 && col == 5);
+		EXPECT(linemap_lookup(&m, 4, 1, &line, &col) < 0);
+		linemap_free(&m);
+		free(path);
+	}
 	EXPECT(contains(out.data, "/src/snippets/common/y.h:1:1: note"));
 	EXPECT(contains(out.data, "/src/snippets/ch01/x.c:99:1: beyond the map"));
 	linemap_cache_free(&cache);
