@@ -3,7 +3,7 @@
  *
  *   run --spec build/gen/runs/ID.run --out DIR [--bindir DIR] [--root DIR]
  *       [--compiler TEXT] [--variant NAME] [--lock FILE] [--timeout-scale F]
- *       [--quiet]
+ *       [--skip-exit N] [--quiet]
  *
  * The command is run exactly as the chapter shows it, from the repository
  * root (--root); "build/bin/" at the start of a word is replaced by --bindir
@@ -16,6 +16,13 @@
  * the capture goes to DIR/ID.failed.txt and .json instead, the old capture
  * is removed (a stale output must never be woven into the book), each failure
  * is reported at its chapter line, and the exit status is 1.
+ *
+ * A block with skip=N whose command exits with N could not run on this
+ * machine (it needs root, say): its expectations are not checked, its output
+ * (the command's own explanation) is written as usual with "skipped": true in
+ * the .json, a note goes to stderr, and run exits with --skip-exit (default
+ * 0: the book is still built; CTest passes 77, its SKIP_RETURN_CODE, so the
+ * test is reported as skipped, never as passed).
  *
  * --timeout-scale multiplies every timeout but that of a .hangs run (the
  * sanitizer builds run several times slower). --quiet prints nothing when the
@@ -52,13 +59,15 @@ struct options {
 	const char *variant;
 	const char *lock;
 	double timeout_scale;
+	int skip_exit;
 	bool quiet;
 };
 
 static void usage(void)
 {
 	fputs("usage: run --spec FILE.run --out DIR [--bindir DIR] [--root DIR] [--compiler TEXT]\n"
-	      "           [--variant NAME] [--lock FILE] [--timeout-scale F] [--quiet]\n", stderr);
+	      "           [--variant NAME] [--lock FILE] [--timeout-scale F] [--skip-exit N]\n"
+	      "           [--quiet]\n", stderr);
 	exit(2);
 }
 
@@ -189,7 +198,7 @@ static void put_str(struct buf *j, const char *key, const char *value, bool more
 
 static char *metadata(const char *id, const char *chapter, int line, const struct runspec *r,
 		      const struct capture_result *c, const struct options *o, time_t started,
-		      int failures)
+		      int failures, bool skipped)
 {
 	struct buf j = {0};
 	char date[32], *cpu = cpu_model(), *kernel;
@@ -218,6 +227,7 @@ static char *metadata(const char *id, const char *chapter, int line, const struc
 	buf_printf(&j, "  \"leftover_processes\": %d,\n", c->leftovers);
 	buf_printf(&j, "  \"volatile\": %s,\n", r->is_volatile ? "true" : "false");
 	buf_printf(&j, "  \"hangs\": %s,\n", r->hangs ? "true" : "false");
+	buf_printf(&j, "  \"skipped\": %s,\n", skipped ? "true" : "false");
 	buf_printf(&j, "  \"failures\": %d,\n", failures);
 	put_str(&j, "date", date, true);
 	buf_printf(&j, "  \"cores\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
@@ -270,6 +280,7 @@ int main(int argc, char **argv)
 	struct diag d;
 	char *id, *chapter, *cmd, *meta, *txt_path, *json_path, *fail_txt, *fail_json;
 	int fence_line, failures, lock_fd;
+	bool skipped;
 	time_t started;
 	char *env[] = {
 		"OMPI_MCA_rmaps_base_oversubscribe=1",
@@ -283,6 +294,12 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--quiet")) {
 			o.quiet = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--skip-exit") && i + 1 < argc) {
+			o.skip_exit = atoi(argv[++i]);
+			if (o.skip_exit < 0 || o.skip_exit > 255)
+				usage();
 			continue;
 		}
 		if (!strcmp(argv[i], "--timeout-scale") && i + 1 < argc) {
@@ -344,8 +361,10 @@ int main(int argc, char **argv)
 	if (lock_fd >= 0)
 		close(lock_fd);
 
-	failures = runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
-				 c.timed_out, c.exit_status, c.signal, chapter, &d);
+	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);
+	failures = skipped ? 0 :
+		runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
+			      c.timed_out, c.exit_status, c.signal, chapter, &d);
 	if (c.leftovers) {
 		diag_error(&d, chapter, r.command_line, 0,
 			   "the run left %d process%s running after it ended (killed now): a program forgot to wait for its children",
@@ -356,7 +375,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s:%d: warning: the output was cut at %zu bytes (%zu more dropped)\n",
 			chapter, r.command_line, c.output.len, c.dropped);
 
-	meta = metadata(id, chapter, fence_line, &r, &c, &o, started, failures);
+	meta = metadata(id, chapter, fence_line, &r, &c, &o, started, failures, skipped);
 	txt_path = xasprintf("%s/%s.txt", o.out, id);
 	json_path = xasprintf("%s/%s.json", o.out, id);
 	fail_txt = xasprintf("%s/%s.failed.txt", o.out, id);
@@ -370,7 +389,10 @@ int main(int argc, char **argv)
 		}
 		unlink(fail_txt);
 		unlink(fail_json);
-		if (!o.quiet)
+		if (skipped)
+			fprintf(stderr, "run  %-28s SKIPPED: it cannot run on this machine (exit %d); %s:%d\n",
+				id, c.exit_status, chapter, r.command_line);
+		else if (!o.quiet)
 			fprintf(stderr, "run  %-28s ok  %6.2fs%s\n", id, c.wall,
 			c.timed_out ? "  (stopped at its timeout, as expected)" : "");
 	} else {
@@ -393,5 +415,5 @@ int main(int argc, char **argv)
 	capture_result_free(&c);
 	runspec_free(&r);
 	buf_free(&spec_text);
-	return failures ? 1 : 0;
+	return failures ? 1 : skipped ? o.skip_exit : 0;
 }
