@@ -9,7 +9,9 @@
  * root (--root); "build/bin/" at the start of a word is replaced by --bindir
  * so that the sanitizer builds run their own binaries. Open MPI's settings for
  * running as root and oversubscribing cores are added to the environment,
- * so the command in the book stays the plain one.
+ * so the command in the book stays the plain one, and each run gets a
+ * session directory of its own for Open MPI (OMPI_MCA_orte_tmpdir_base),
+ * removed when it ends, so that runs started at the same time never race.
  *
  * On success writes DIR/ID.txt (the output) and DIR/ID.json (how it ended,
  * wall time, provenance) atomically and exits 0. When an expectation fails,
@@ -35,6 +37,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +244,34 @@ static char *metadata(const char *id, const char *chapter, int line, const struc
 	return buf_detach(&j);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Remove @p dir and everything in it, never following a symbolic link. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A new, empty directory under $TMPDIR (or /tmp), or NULL. */
+static char *private_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir = xasprintf("%s/book-run-XXXXXX", base && *base ? base : "/tmp");
+
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 static int take_lock(const char *path, bool exclusive)
 {
 	int fd;
@@ -282,8 +313,9 @@ int main(int argc, char **argv)
 	int fence_line, failures, lock_fd;
 	bool skipped;
 	time_t started;
-	char *env[] = {
+	char *tmpdir, *env[5] = {
 		"OMPI_MCA_rmaps_base_oversubscribe=1",
+		NULL,	/* the private session directory */
 		"OMPI_ALLOW_RUN_AS_ROOT=1",
 		"OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
 		NULL,
@@ -329,7 +361,7 @@ int main(int argc, char **argv)
 	if (!o.spec || !o.out)
 		usage();
 	if (geteuid() != 0)
-		env[1] = NULL;	/* the root permissions only when they are needed */
+		env[2] = NULL;	/* the root permissions only when they are needed */
 
 	diag_init(&d, stderr);
 	id = id_of(o.spec);
@@ -350,6 +382,16 @@ int main(int argc, char **argv)
 	co.timeout = r.timeout;
 	co.grace = 2.0;
 	co.max_output = 16u << 20;
+	/*
+	 * Open MPI creates its session directory, TMPDIR/ompi.HOST.UID, at each
+	 * start and removes it at the end: two mpiexec starting at once race on
+	 * it ("A call to mkdir was unable to create the desired directory ...
+	 * File exists"). Each run gets a directory of its own, removed after it.
+	 */
+	tmpdir = private_tmpdir();
+	env[1] = tmpdir ? xasprintf("OMPI_MCA_orte_tmpdir_base=%s", tmpdir) : NULL;
+	if (!env[1])
+		env[1] = env[2], env[2] = env[3], env[3] = NULL;
 	co.env = env;
 
 	lock_fd = take_lock(o.lock, r.is_volatile);
@@ -360,6 +402,11 @@ int main(int argc, char **argv)
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);
+	if (tmpdir) {
+		remove_tree(tmpdir);
+		free(env[1]);
+		free(tmpdir);
+	}
 
 	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);
 	failures = skipped ? 0 :
