@@ -109,7 +109,7 @@ function(lit_program name)
 endfunction()
 
 function(lit_run id)
-  cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;FILES;LABELS" ${ARGN})
   set(spec ${LIT_GEN}/runs/${id}.run)
   set(programs)
   set(missing)
@@ -125,16 +125,19 @@ function(lit_run id)
     set_tests_properties(${id} PROPERTIES DISABLED TRUE LABELS "${A_LABELS}")
     return()
   endif()
+  set(files ${A_FILES})
+  list(TRANSFORM files PREPEND ${CMAKE_SOURCE_DIR}/)
   set(run_args --spec ${spec} --bindir ${LIT_BIN} --root ${CMAKE_SOURCE_DIR}
       --compiler ${LIT_COMPILER} --variant ${LIT_VARIANT} --lock ${LIT_LOCK}
       --timeout-scale ${LIT_TIMEOUT_SCALE})
 
   # The run that feeds the book: a build step, re-done only when the run
-  # block or one of its programs changes.
+  # block, one of its programs or a snippets/ file it names (a script)
+  # changes.
   add_custom_command(
     OUTPUT ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt
     COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_OUT} --quiet
-    DEPENDS ${spec} ${LIT_TOOLS}/run ${programs}
+    DEPENDS ${spec} ${LIT_TOOLS}/run ${programs} ${files}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     COMMENT "Running ${id}"
     VERBATIM)

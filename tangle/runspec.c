@@ -196,7 +196,8 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 }
 
 /*
- * Programs are the build/bin/NAME words; ranks come from mpiexec -n N, where
+ * Programs are the build/bin/NAME words, files the snippets/PATH words (the
+ * run depends on them too); ranks come from mpiexec -n N, where
  * mpiexec may follow a wrapper ("sh cluster.sh mpiexec -n 6 ...").
  */
 static void scan_command(struct runspec *r)
@@ -224,6 +225,14 @@ static void scan_command(struct runspec *r)
 		}
 		if (mpi && ((n == 2 && !memcmp(p, "-n", 2)) || (n == 3 && !memcmp(p, "-np", 3))))
 			want_ranks = true;
+		if (n > 9 && !memcmp(p, "snippets/", 9)) {
+			char *file = xstrndup(p, n);
+
+			if (!strlist_has(&r->files, file))
+				strlist_take(&r->files, file);
+			else
+				free(file);
+		}
 		if (n > 10 && !memcmp(p, "build/bin/", 10)) {
 			char *prog = xstrndup(p + 10, n - 10);
 
@@ -369,6 +378,7 @@ void runspec_free(struct runspec *r)
 	free(r->name);
 	strlist_free(&r->labels);
 	strlist_free(&r->programs);
+	strlist_free(&r->files);
 	for (size_t i = 0; i < r->nexpects; i++)
 		strlist_free(&r->expects[i].args);
 	free(r->expects);

@@ -73,6 +73,7 @@ struct runspec {
 	char *name;		/**< name= attribute, or NULL */
 	struct strlist labels;	/**< labels= attribute, split on blanks */
 	struct strlist programs;/**< NAME for each build/bin/NAME in the command */
+	struct strlist files;	/**< each snippets/PATH word of the command (a script, a data file) */
 	int ranks;		/**< mpiexec -n N (wherever mpiexec is in the command), or 1 */
 	struct expect *expects;
 	size_t nexpects;

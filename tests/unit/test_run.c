@@ -114,10 +114,12 @@ int test_skip_and_wrapped_mpiexec(void)
 
 	captured_open(&c);
 	EXPECT(parse(&r, &c, "{.run skip=77}",
-		     "$ sh cluster.sh mpiexec --hostfile h -n 6 build/bin/mpi_hosts\nline: x\n") == 0);
+		     "$ sh cluster.sh mpiexec --hostfile snippets/ch04/hostfile -n 6 build/bin/mpi_hosts\n"
+		     "line: x\n") == 0);
 	/* mpiexec behind a wrapper still declares its ranks. */
 	EXPECT(r.ranks == 6 && r.skip_status == 77);
 	EXPECT(r.programs.len == 1 && !strcmp(r.programs.items[0], "mpi_hosts"));
+	EXPECT(r.files.len == 1 && !strcmp(r.files.items[0], "snippets/ch04/hostfile"));
 	EXPECT(runspec_skipped(&r, false, 77, 0));
 	EXPECT(!runspec_skipped(&r, false, 0, 0));
 	EXPECT(!runspec_skipped(&r, true, 77, 0));
