@@ -106,6 +106,7 @@ up)
     up "$2" ;;
 down)
     [ $# -eq 2 ] || { echo "usage: cluster.sh down STATE" >&2; exit 2; }
+    [ -f "$2" ] || skip "no cluster is noted in $2"
     down "$2" ;;
 exec)
     [ $# -ge 3 ] || { echo "usage: cluster.sh exec STATE COMMAND..." >&2; exit 2; }
