@@ -112,7 +112,7 @@ function(lit_program name)
 endfunction()
 
 function(lit_run id)
-  cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;FILES;LABELS" ${ARGN})
   set(spec ${LIT_GEN}/runs/${id}.run)
   set(programs)
   set(missing)
@@ -128,16 +128,19 @@ function(lit_run id)
     set_tests_properties(${id} PROPERTIES DISABLED TRUE LABELS "${A_LABELS}")
     return()
   endif()
+  set(files ${A_FILES})
+  list(TRANSFORM files PREPEND ${CMAKE_SOURCE_DIR}/)
   set(run_args --spec ${spec} --bindir ${LIT_BIN} --root ${CMAKE_SOURCE_DIR}
       --compiler ${LIT_COMPILER} --variant ${LIT_VARIANT} --lock ${LIT_LOCK}
       --timeout-scale ${LIT_TIMEOUT_SCALE})
 
   # The run that feeds the book: a build step, re-done only when the run
-  # block or one of its programs changes.
+  # block, one of its programs or a snippets/ file it names (a script)
+  # changes.
   add_custom_command(
     OUTPUT ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt
     COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_OUT} --quiet
-    DEPENDS ${spec} ${LIT_TOOLS}/run ${programs}
+    DEPENDS ${spec} ${LIT_TOOLS}/run ${programs} ${files}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     COMMENT "Running ${id}"
     VERBATIM)
@@ -145,8 +148,9 @@ function(lit_run id)
     ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt)
 
   # The same run as a test: run afresh, checked against the same expectations.
+  # A run that says it cannot run here (skip=N) exits 77: reported as skipped.
   add_test(NAME ${id}
-    COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_TEST_OUT}
+    COMMAND ${LIT_TOOLS}/run ${run_args} --out ${LIT_TEST_OUT} --skip-exit 77
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   math(EXPR test_timeout "${A_TIMEOUT} * ${LIT_TIMEOUT_SCALE} + 30")
   # book_suite: the leak checks of tests/CMakeLists.txt run after every run,
@@ -155,7 +159,8 @@ function(lit_run id)
     TIMEOUT ${test_timeout}
     LABELS "${A_LABELS}"
     PROCESSORS ${A_RANKS}
-    FIXTURES_REQUIRED book_suite)
+    FIXTURES_REQUIRED book_suite
+    SKIP_RETURN_CODE 77)
   set_property(TEST ${id} APPEND PROPERTY ENVIRONMENT "BOOK_SUITE=${CMAKE_BINARY_DIR}")
   if(A_SERIAL)
     set_tests_properties(${id} PROPERTIES RUN_SERIAL TRUE)

@@ -3,19 +3,28 @@
  *
  *   run --spec build/gen/runs/ID.run --out DIR [--bindir DIR] [--root DIR]
  *       [--compiler TEXT] [--variant NAME] [--lock FILE] [--timeout-scale F]
- *       [--quiet]
+ *       [--skip-exit N] [--quiet]
  *
  * The command is run exactly as the chapter shows it, from the repository
  * root (--root); "build/bin/" at the start of a word is replaced by --bindir
  * so that the sanitizer builds run their own binaries. Open MPI's settings for
  * running as root and oversubscribing cores are added to the environment,
- * so the command in the book stays the plain one.
+ * so the command in the book stays the plain one, and each run gets a
+ * session directory of its own for Open MPI (OMPI_MCA_orte_tmpdir_base),
+ * removed when it ends, so that runs started at the same time never race.
  *
  * On success writes DIR/ID.txt (the output) and DIR/ID.json (how it ended,
  * wall time, provenance) atomically and exits 0. When an expectation fails,
  * the capture goes to DIR/ID.failed.txt and .json instead, the old capture
  * is removed (a stale output must never be woven into the book), each failure
  * is reported at its chapter line, and the exit status is 1.
+ *
+ * A block with skip=N whose command exits with N could not run on this
+ * machine (it needs root, say): its expectations are not checked, its output
+ * (the command's own explanation) is written as usual with "skipped": true in
+ * the .json, a note goes to stderr, and run exits with --skip-exit (default
+ * 0: the book is still built; CTest passes 77, its SKIP_RETURN_CODE, so the
+ * test is reported as skipped, never as passed).
  *
  * --timeout-scale multiplies every timeout but that of a .hangs run (the
  * sanitizer builds run several times slower). --quiet prints nothing when the
@@ -28,6 +37,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,13 +63,15 @@ struct options {
 	const char *variant;
 	const char *lock;
 	double timeout_scale;
+	int skip_exit;
 	bool quiet;
 };
 
 static void usage(void)
 {
 	fputs("usage: run --spec FILE.run --out DIR [--bindir DIR] [--root DIR] [--compiler TEXT]\n"
-	      "           [--variant NAME] [--lock FILE] [--timeout-scale F] [--quiet]\n", stderr);
+	      "           [--variant NAME] [--lock FILE] [--timeout-scale F] [--skip-exit N]\n"
+	      "           [--quiet]\n", stderr);
 	exit(2);
 }
 
@@ -189,7 +201,7 @@ static void put_str(struct buf *j, const char *key, const char *value, bool more
 
 static char *metadata(const char *id, const char *chapter, int line, const struct runspec *r,
 		      const struct capture_result *c, const struct options *o, time_t started,
-		      int failures)
+		      int failures, bool skipped)
 {
 	struct buf j = {0};
 	char date[32], *cpu = cpu_model(), *kernel;
@@ -218,6 +230,7 @@ static char *metadata(const char *id, const char *chapter, int line, const struc
 	buf_printf(&j, "  \"leftover_processes\": %d,\n", c->leftovers);
 	buf_printf(&j, "  \"volatile\": %s,\n", r->is_volatile ? "true" : "false");
 	buf_printf(&j, "  \"hangs\": %s,\n", r->hangs ? "true" : "false");
+	buf_printf(&j, "  \"skipped\": %s,\n", skipped ? "true" : "false");
 	buf_printf(&j, "  \"failures\": %d,\n", failures);
 	put_str(&j, "date", date, true);
 	buf_printf(&j, "  \"cores\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
@@ -243,6 +256,34 @@ static void interrupted(int sig)
 		kill(-capture_group, SIGKILL);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Remove @p dir and everything in it, never following a symbolic link. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A new, empty directory under $TMPDIR (or /tmp), or NULL. */
+static char *private_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir = xasprintf("%s/book-run-XXXXXX", base && *base ? base : "/tmp");
+
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
 }
 
 static int take_lock(const char *path, bool exclusive)
@@ -284,9 +325,11 @@ int main(int argc, char **argv)
 	struct diag d;
 	char *id, *chapter, *cmd, *meta, *txt_path, *json_path, *fail_txt, *fail_json;
 	int fence_line, failures, lock_fd;
+	bool skipped;
 	time_t started;
-	char *env[] = {
+	char *tmpdir, *env[5] = {
 		"OMPI_MCA_rmaps_base_oversubscribe=1",
+		NULL,	/* the private session directory */
 		"OMPI_ALLOW_RUN_AS_ROOT=1",
 		"OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
 		NULL,
@@ -297,6 +340,12 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--quiet")) {
 			o.quiet = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--skip-exit") && i + 1 < argc) {
+			o.skip_exit = atoi(argv[++i]);
+			if (o.skip_exit < 0 || o.skip_exit > 255)
+				usage();
 			continue;
 		}
 		if (!strcmp(argv[i], "--timeout-scale") && i + 1 < argc) {
@@ -326,7 +375,7 @@ int main(int argc, char **argv)
 	if (!o.spec || !o.out)
 		usage();
 	if (geteuid() != 0)
-		env[1] = NULL;	/* the root permissions only when they are needed */
+		env[2] = NULL;	/* the root permissions only when they are needed */
 
 	diag_init(&d, stderr);
 	id = id_of(o.spec);
@@ -347,6 +396,16 @@ int main(int argc, char **argv)
 	co.timeout = r.timeout;
 	co.grace = 2.0;
 	co.max_output = 16u << 20;
+	/*
+	 * Open MPI creates its session directory, TMPDIR/ompi.HOST.UID, at each
+	 * start and removes it at the end: two mpiexec starting at once race on
+	 * it ("A call to mkdir was unable to create the desired directory ...
+	 * File exists"). Each run gets a directory of its own, removed after it.
+	 */
+	tmpdir = private_tmpdir();
+	env[1] = tmpdir ? xasprintf("OMPI_MCA_orte_tmpdir_base=%s", tmpdir) : NULL;
+	if (!env[1])
+		env[1] = env[2], env[2] = env[3], env[3] = NULL;
 	co.env = env;
 
 	{
@@ -366,9 +425,16 @@ int main(int argc, char **argv)
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);
+	if (tmpdir) {
+		remove_tree(tmpdir);
+		free(env[1]);
+		free(tmpdir);
+	}
 
-	failures = runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
-				 c.timed_out, c.exit_status, c.signal, chapter, &d);
+	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);
+	failures = skipped ? 0 :
+		runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
+			      c.timed_out, c.exit_status, c.signal, chapter, &d);
 	if (c.leftovers) {
 		diag_error(&d, chapter, r.command_line, 0,
 			   "the run left %d process%s running after it ended (killed now): a program forgot to wait for its children",
@@ -379,7 +445,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s:%d: warning: the output was cut at %zu bytes (%zu more dropped)\n",
 			chapter, r.command_line, c.output.len, c.dropped);
 
-	meta = metadata(id, chapter, fence_line, &r, &c, &o, started, failures);
+	meta = metadata(id, chapter, fence_line, &r, &c, &o, started, failures, skipped);
 	txt_path = xasprintf("%s/%s.txt", o.out, id);
 	json_path = xasprintf("%s/%s.json", o.out, id);
 	fail_txt = xasprintf("%s/%s.failed.txt", o.out, id);
@@ -393,7 +459,10 @@ int main(int argc, char **argv)
 		}
 		unlink(fail_txt);
 		unlink(fail_json);
-		if (!o.quiet)
+		if (skipped)
+			fprintf(stderr, "run  %-28s SKIPPED: it cannot run on this machine (exit %d); %s:%d\n",
+				id, c.exit_status, chapter, r.command_line);
+		else if (!o.quiet)
 			fprintf(stderr, "run  %-28s ok  %6.2fs%s\n", id, c.wall,
 			c.timed_out ? "  (stopped at its timeout, as expected)" : "");
 	} else {
@@ -416,5 +485,5 @@ int main(int argc, char **argv)
 	capture_result_free(&c);
 	runspec_free(&r);
 	buf_free(&spec_text);
-	return failures ? 1 : 0;
+	return failures ? 1 : skipped ? o.skip_exit : 0;
 }

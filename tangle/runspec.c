@@ -55,7 +55,7 @@ static const char *const keywords[] = {
 };
 
 static const char *const run_classes[] = {"console", "run", "volatile", "hangs"};
-static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels"};
+static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels", "skip"};
 
 static struct expect *add_expect(struct runspec *r, enum expect_kind kind, int line)
 {
@@ -205,7 +205,7 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			known |= !strcmp(a->kvs[i].key, run_keys[k]);
 		if (!known)
 			diag_error(d, path, line, a->kvs[i].col,
-				   "unknown attribute '%s' on a run block (known: timeout exit signal name labels)",
+				   "unknown attribute '%s' on a run block (known: timeout exit signal name labels skip)",
 				   a->kvs[i].key);
 	}
 	r->timeout = 10;
@@ -232,6 +232,17 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 		if (attrs_get(a, "exit"))
 			diag_error(d, path, line, attrs_col(a, "signal"),
 				   "a run ends with an exit status or a signal, not both");
+	}
+	if ((v = attrs_get(a, "skip"))) {
+		long n = strtol(v, &end, 10);
+
+		if (*end || end == v || n < 1 || n > 255)
+			diag_error(d, path, line, attrs_col(a, "skip"),
+				   "skip must be an exit status between 1 and 255, not '%s'", v);
+		else if (attrs_get(a, "exit") && n == r->exit_status)
+			diag_error(d, path, line, attrs_col(a, "skip"),
+				   "skip=%ld is also the expected exit status", n);
+		r->skip_status = (int)n;
 	}
 	if ((v = attrs_get(a, "name"))) {
 		for (const char *p = v; *p; p++)
@@ -261,11 +272,15 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
 }
 
-/* Programs are the build/bin/NAME words; ranks come from mpiexec -n N. */
+/*
+ * Programs are the build/bin/NAME words, files the snippets/PATH words (the
+ * run depends on them too); ranks come from mpiexec -n N, where
+ * mpiexec may follow a wrapper ("sh cluster.sh mpiexec -n 6 ...").
+ */
 static void scan_command(struct runspec *r)
 {
 	const char *p = r->command;
-	bool mpi = false, want_ranks = false, first = true;
+	bool mpi = false, want_ranks = false;
 
 	r->ranks = 1;
 	while (*p) {
@@ -276,7 +291,7 @@ static void scan_command(struct runspec *r)
 		n = strcspn(p, " \t");
 		if (!n)
 			break;
-		if (first && ((n == 7 && !memcmp(p, "mpiexec", 7)) || (n == 6 && !memcmp(p, "mpirun", 6))))
+		if ((n == 7 && !memcmp(p, "mpiexec", 7)) || (n == 6 && !memcmp(p, "mpirun", 6)))
 			mpi = true;
 		if (want_ranks) {
 			long ranks = strtol(p, NULL, 10);
@@ -287,6 +302,14 @@ static void scan_command(struct runspec *r)
 		}
 		if (mpi && ((n == 2 && !memcmp(p, "-n", 2)) || (n == 3 && !memcmp(p, "-np", 3))))
 			want_ranks = true;
+		if (n > 9 && !memcmp(p, "snippets/", 9)) {
+			char *file = xstrndup(p, n);
+
+			if (!strlist_has(&r->files, file))
+				strlist_take(&r->files, file);
+			else
+				free(file);
+		}
 		if (n > 10 && !memcmp(p, "build/bin/", 10)) {
 			char *prog = xstrndup(p + 10, n - 10);
 
@@ -295,7 +318,6 @@ static void scan_command(struct runspec *r)
 			else
 				free(prog);
 		}
-		first = false;
 		p += n;
 	}
 }
@@ -433,6 +455,7 @@ void runspec_free(struct runspec *r)
 	free(r->name);
 	strlist_free(&r->labels);
 	strlist_free(&r->programs);
+	strlist_free(&r->files);
 	for (size_t i = 0; i < r->nexpects; i++)
 		strlist_free(&r->expects[i].args);
 	free(r->expects);
@@ -610,6 +633,11 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
 		failures += check_one(&r->expects[i], &o, path, d);
 	free_output(&o);
 	return failures;
+}
+
+bool runspec_skipped(const struct runspec *r, bool timed_out, int exit_status, int signal)
+{
+	return r->skip_status && !timed_out && !signal && exit_status == r->skip_status;
 }
 
 char *expect_describe(const struct expect *e)

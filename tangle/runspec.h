@@ -24,7 +24,9 @@
  *
  * Attributes: timeout=SECONDS (default 10), exit=N (default 0),
  * signal=NAME (the run must die of this signal), name=ID (the run's name),
- * labels="a b" (extra CTest labels); classes .volatile (output varies,
+ * labels="a b" (extra CTest labels), skip=N (exit status N means the command
+ * cannot run on this machine, e.g. it needs root: the run is reported as
+ * skipped, its expectations unchecked); classes .volatile (output varies,
  * timings: shown with provenance, never compared exactly, run alone) and
  * .hangs (the run must still be running at its timeout: a deadlock shown on
  * purpose).
@@ -66,12 +68,14 @@ struct runspec {
 	double timeout;		/**< seconds */
 	int exit_status;	/**< expected exit status (when signal == 0) */
 	int signal;		/**< expected terminating signal, or 0 */
+	int skip_status;	/**< skip=N: the exit status that means "cannot run here", or 0 */
 	bool hangs;		/**< must time out */
 	bool is_volatile;	/**< output varies between runs */
 	char *name;		/**< name= attribute, or NULL */
 	struct strlist labels;	/**< labels= attribute, split on blanks */
 	struct strlist programs;/**< NAME for each build/bin/NAME in the command */
-	int ranks;		/**< mpiexec -n N, or 1 */
+	struct strlist files;	/**< each snippets/PATH word of the command (a script, a data file) */
+	int ranks;		/**< mpiexec -n N (wherever mpiexec is in the command), or 1 */
 	struct expect *expects; /**< the expectations, in the order written */
 	size_t nexpects; /**< number of expectations */
 };
@@ -109,6 +113,12 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
  * such a pattern.
  */
 const char *regex_problem(const char *re);
+
+/**
+ * Did the run end with @p r's skip= status, saying that it cannot run on this
+ * machine? (Never when it timed out or died of a signal.)
+ */
+bool runspec_skipped(const struct runspec *r, bool timed_out, int exit_status, int signal);
 
 /** A one-line English description of @p e, for the rendered book. */
 char *expect_describe(const struct expect *e);

@@ -204,6 +204,7 @@ static void describe_run(const struct run *r, const struct program_info *progs, 
 		   r->id, r->chapter->slug, s->ranks, s->timeout,
 		   s->is_volatile ? 1 : 0);
 	put_list(manifest, "PROGRAMS", &s->programs);
+	put_list(manifest, "FILES", &s->files);
 	put_list(manifest, "LABELS", &labels);
 	buf_puts(manifest, ")\n");
 	strlist_free(&labels);

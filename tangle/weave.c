@@ -218,7 +218,8 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 			md_escape(md, blk->name);
 			buf_printf(md, "](%s/%s){.snippet-link}", links->snippets_url, blk->name);
 		}
-		if (links->reference_url) {
+		/* The reference documents C sources and headers only. */
+		if (links->reference_url && (ends_with(blk->name, ".c") || ends_with(blk->name, ".h"))) {
 			char *page = doxygen_page(blk->name);
 
 			buf_printf(md, " · [reference](%s/%s){.reference-link}", links->reference_url, page);
@@ -291,6 +292,7 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	size_t fence;
 	const char *sig = json_flat_get(&cf->meta, "signal");
 	bool timed_out = !strcmp(meta(cf, "timed_out"), "true");
+	bool skipped = !strcmp(meta(cf, "skipped"), "true");
 	double wall = atof(meta(cf, "wall_seconds"));
 	const char *date = meta(cf, "date");
 	char *day;
@@ -315,7 +317,9 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	buf_add(md, out.data, out.len);
 	put_fence(md, fence);
 	buf_puts(md, "\n\n::: {.provenance}\n");
-	if (timed_out)
+	if (skipped)
+		buf_printf(md, "[not run on this machine: the command exited %s, which says it cannot run here]{.status .skipped}", meta(cf, "exit_status"));
+	else if (timed_out)
 		buf_printf(md, "[stopped at its %ss timeout, as this run is meant to be]{.status .expected-hang}", meta(cf, "timeout"));
 	else if (sig)
 		buf_printf(md, "[killed by %s]{.status}", sig);
@@ -336,7 +340,9 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	md_escape(md, meta(cf, "compiler"));
 	if (links->outputs_url)
 		buf_printf(md, " · [raw output](%s/%s.txt)", links->outputs_url, r->id);
-	if (r->spec.nexpects) {
+	if (skipped && r->spec.nexpects) {
+		buf_puts(md, "\\\nNot checked: this run was skipped where the book was built.");
+	} else if (r->spec.nexpects) {
 		buf_puts(md, "\\\nChecked by the build: ");
 		for (size_t i = 0; i < r->spec.nexpects; i++) {
 			char *text = expect_describe(&r->spec.expects[i]);

@@ -14,6 +14,7 @@ int test_run_ids(void);
 int test_tangle_outputs(void);
 int test_expectations(void);
 int test_endings(void);
+int test_skip_and_wrapped_mpiexec(void);
 int test_capture_order_and_status(void);
 int test_capture_timeout_kills_everything(void);
 int test_capture_leftovers(void);
@@ -22,6 +23,7 @@ int test_sanitize_output(void);
 int test_sanitize_long_output(void);
 int test_weave_hostile_output(void);
 int test_weave_missing_capture(void);
+int test_weave_skipped_run(void);
 int test_json_roundtrip(void);
 int test_linemap_rewrite(void);
 int test_write_if_changed(void);
@@ -47,6 +49,7 @@ static const struct test tests[] = {
 	{"tangle_outputs", test_tangle_outputs},
 	{"expectations", test_expectations},
 	{"endings", test_endings},
+	{"skip_and_wrapped_mpiexec", test_skip_and_wrapped_mpiexec},
 	{"capture_order_and_status", test_capture_order_and_status},
 	{"capture_timeout_kills_everything", test_capture_timeout_kills_everything},
 	{"capture_leftovers", test_capture_leftovers},
@@ -55,6 +58,7 @@ static const struct test tests[] = {
 	{"sanitize_long_output", test_sanitize_long_output},
 	{"weave_hostile_output", test_weave_hostile_output},
 	{"weave_missing_capture", test_weave_missing_capture},
+	{"weave_skipped_run", test_weave_skipped_run},
 	{"json_roundtrip", test_json_roundtrip},
 	{"linemap_rewrite", test_linemap_rewrite},
 	{"write_if_changed", test_write_if_changed},

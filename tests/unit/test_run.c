@@ -107,6 +107,42 @@ int test_endings(void)
 	return 0;
 }
 
+int test_skip_and_wrapped_mpiexec(void)
+{
+	struct captured c;
+	struct runspec r;
+
+	captured_open(&c);
+	EXPECT(parse(&r, &c, "{.run skip=77}",
+		     "$ sh cluster.sh mpiexec --hostfile snippets/ch04/hostfile -n 6 build/bin/mpi_hosts\n"
+		     "line: x\n") == 0);
+	/* mpiexec behind a wrapper still declares its ranks. */
+	EXPECT(r.ranks == 6 && r.skip_status == 77);
+	EXPECT(r.programs.len == 1 && !strcmp(r.programs.items[0], "mpi_hosts"));
+	EXPECT(r.files.len == 1 && !strcmp(r.files.items[0], "snippets/ch04/hostfile"));
+	EXPECT(runspec_skipped(&r, false, 77, 0));
+	EXPECT(!runspec_skipped(&r, false, 0, 0));
+	EXPECT(!runspec_skipped(&r, true, 77, 0));
+	EXPECT(!runspec_skipped(&r, false, 77, SIGTERM));
+	runspec_free(&r);
+	EXPECT(parse(&r, &c, "{.run}", "$ build/bin/x -n 3\n") == 0);
+	EXPECT(r.ranks == 1 && !runspec_skipped(&r, false, 77, 0));
+	runspec_free(&r);
+	captured_close(&c);
+
+	captured_open(&c);
+	EXPECT(parse(&r, &c, "{.run skip=0}", "$ x\n") < 0);
+	EXPECT(contains(captured_text(&c), "skip must be an exit status between 1 and 255, not '0'"));
+	runspec_free(&r);
+	captured_close(&c);
+	captured_open(&c);
+	EXPECT(parse(&r, &c, "{.run exit=77 skip=77}", "$ x\n") < 0);
+	EXPECT(contains(captured_text(&c), "skip=77 is also the expected exit status"));
+	runspec_free(&r);
+	captured_close(&c);
+	return 0;
+}
+
 static void run_command(const char *cmd, double timeout, struct capture_result *r)
 {
 	struct capture_opts o = {cmd, NULL, timeout, 0.5, 1 << 20, NULL};

@@ -93,6 +93,35 @@ int test_weave_missing_capture(void)
 	return 0;
 }
 
+int test_weave_skipped_run(void)
+{
+	const char *text = "# T\n\n```{.console .run skip=77}\n$ sh need-root.sh\nline: done\n```\n";
+	struct captured c;
+	struct book b;
+	struct capture_file cap = {0};
+	struct weave_links links = {NULL, NULL, NULL};
+	struct buf md = {0};
+
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-t.md", text, NULL, NULL) == 0);
+	cap.id = "ch01-run";
+	cap.loaded = true;
+	buf_puts(&cap.text, "need-root.sh: needs root\n");
+	EXPECT(json_flat_parse(&cap.meta, "{\"exit_status\": 77, \"skipped\": true, "
+					  "\"date\": \"2026-01-02T03:04:05Z\"}") == 0);
+	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	EXPECT(contains(md.data, "need-root.sh: needs root\n"));
+	EXPECT(contains(md.data, "not run on this machine: the command exited 77"));
+	EXPECT(contains(md.data, "Not checked: this run was skipped"));
+	EXPECT(!contains(md.data, "Checked by the build"));
+	buf_free(&md);
+	buf_free(&cap.text);
+	json_flat_free(&cap.meta);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
 int test_json_roundtrip(void)
 {
 	struct buf b = {0};
