@@ -236,7 +236,7 @@ int main(int argc, char **argv)
     show("Sequential", seq, t_seq, "");
     t_threads = run_on_thread_pool(steps, threads);
     snprintf(how, sizeof(how), " (libuv's pool, UV_THREADPOOL_SIZE=%s)",
-             getenv("UV_THREADPOOL_SIZE") ? getenv("UV_THREADPOOL_SIZE") : "unset: 4 threads");
+             getenv("UV_THREADPOOL_SIZE") ? getenv("UV_THREADPOOL_SIZE") : "unset, so 4 threads");
     show("Thread pool", threads, t_threads, how);
     t_procs = run_on_process_pool(steps, procs, (int)(cores < ITEMS ? cores : ITEMS));
     snprintf(how, sizeof(how), " (%u worker processes, until the last has exited)",
