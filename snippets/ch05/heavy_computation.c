@@ -190,8 +190,10 @@ static void start_worker(struct pool *p, struct worker *w, char *exe, char *step
     give_work(w);
 }
 
-static double run_on_process_pool(long steps, struct result *out, int nworkers)
+static double run_on_process_pool(long steps, struct result *out)
 {
+    unsigned cores = uv_available_parallelism();
+    int nworkers = (int)(cores < ITEMS ? cores : ITEMS);
     struct pool p = {.next = 1, .out = out};
     struct worker workers[ITEMS];
     char exe[4096], steps_arg[32];
@@ -201,7 +203,6 @@ static double run_on_process_pool(long steps, struct result *out, int nworkers)
     uv_check(uv_exepath(exe, &len), "uv_exepath");
     snprintf(steps_arg, sizeof(steps_arg), "%ld", steps);
     uv_check(uv_loop_init(&p.loop), "uv_loop_init");
-    fflush(stdout);                 /* the children must not inherit our unwritten output */
     start = now_seconds();
     for (int i = 0; i < nworkers; i++)
         start_worker(&p, &workers[i], exe, steps_arg);
@@ -209,6 +210,20 @@ static double run_on_process_pool(long steps, struct result *out, int nworkers)
     elapsed = now_seconds() - start;
     uv_check(uv_loop_close(&p.loop), "uv_loop_close");
     return elapsed;
+}
+
+/* Run a mode three times and keep its fastest time (and the results of the last run). */
+static double best_of_3(double (*run)(long, struct result *), long steps, struct result *out)
+{
+    double best = run(steps, out);
+
+    for (int i = 0; i < 2; i++) {
+        double t = run(steps, out);
+
+        if (t < best)
+            best = t;
+    }
+    return best;
 }
 
 static void show(const char *mode, const struct result *r, double seconds, const char *how)
@@ -221,7 +236,7 @@ static void show(const char *mode, const struct result *r, double seconds, const
 
 int main(int argc, char **argv)
 {
-    long steps = argc > 1 && strcmp(argv[1], "--worker") ? strtol(argv[1], NULL, 10) : 100000000;
+    long steps = argc > 1 && strcmp(argv[1], "--worker") ? strtol(argv[1], NULL, 10) : 50000000;
     struct result seq[ITEMS], threads[ITEMS], procs[ITEMS];
     unsigned cores = uv_available_parallelism();
     double t_seq, t_threads, t_procs;
@@ -230,15 +245,15 @@ int main(int argc, char **argv)
 
     if (argc > 2 && strcmp(argv[1], "--worker") == 0)
         return worker_main(strtol(argv[2], NULL, 10));
-    printf("%d items of %ld steps each, on %u cores\n", ITEMS, steps, cores);
+    printf("%d items of %ld steps each, on %u cores, best of 3 runs per mode\n", ITEMS, steps, cores);
 
-    t_seq = run_sequentially(steps, seq);
+    t_seq = best_of_3(run_sequentially, steps, seq);
     show("Sequential", seq, t_seq, "");
-    t_threads = run_on_thread_pool(steps, threads);
+    t_threads = best_of_3(run_on_thread_pool, steps, threads);
     snprintf(how, sizeof(how), " (libuv's pool, UV_THREADPOOL_SIZE=%s)",
              getenv("UV_THREADPOOL_SIZE") ? getenv("UV_THREADPOOL_SIZE") : "unset, so 4 threads");
     show("Thread pool", threads, t_threads, how);
-    t_procs = run_on_process_pool(steps, procs, (int)(cores < ITEMS ? cores : ITEMS));
+    t_procs = best_of_3(run_on_process_pool, steps, procs);
     snprintf(how, sizeof(how), " (%u worker processes, until the last has exited)",
              cores < ITEMS ? cores : ITEMS);
     show("Process pool", procs, t_procs, how);
