@@ -80,6 +80,7 @@ int main(void)
     printf("callbacks: %d\n", ch.callbacks);
     printf("items received: %d, all intact and in order: %s\n", ch.consumed,
            ch.intact ? "yes" : "no");
-    printf("callbacks <= calls of uv_async_send: %s\n", ch.callbacks <= ch.sends ? "yes" : "no");
+    printf("callbacks <= calls of uv_async_send: %s\n",
+           ch.callbacks <= ch.sends ? "yes" : "no");
     return 0;
 }

@@ -240,7 +240,8 @@ int main(int argc, char **argv)
     load_start(&load, &loop, &addr, connections, messages);
     uv_check(uv_run(&loop, UV_RUN_DEFAULT), "uv_run");
     check(pthread_join(server.acceptor, NULL), "pthread_join");
-    snprintf(title, sizeof(title), "thread-per-connection server, %d server threads", connections);
+    snprintf(title, sizeof(title), "thread-per-connection server, %d server threads",
+             connections);
     load_report(&load, title);
     free(server.threads);
     uv_check(uv_loop_close(&loop), "uv_loop_close");

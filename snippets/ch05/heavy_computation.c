@@ -115,13 +115,15 @@ static void on_written(uv_write_t *req, int status)
 static void give_work(struct worker *w)
 {
     uv_buf_t buf;
+    int len;
 
     if (w->pool->next > ITEMS) {
         uv_close((uv_handle_t *)&w->in, NULL);      /* end of input: the worker exits */
         return;
     }
     w->item = w->pool->next++;
-    buf = uv_buf_init(w->request, (unsigned)snprintf(w->request, sizeof(w->request), "%ld\n", w->item));
+    len = snprintf(w->request, sizeof(w->request), "%ld\n", w->item);
+    buf = uv_buf_init(w->request, (unsigned)len);
     uv_check(uv_write(&w->write_req, (uv_stream_t *)&w->in, &buf, 1, on_written), "uv_write");
 }
 
@@ -242,16 +244,19 @@ int main(int argc, char **argv)
     double t_seq, t_threads, t_procs;
     int same = 1;
     char how[96];
+    const char *pool_size;
 
     if (argc > 2 && strcmp(argv[1], "--worker") == 0)
         return worker_main(strtol(argv[2], NULL, 10));
-    printf("%d items of %ld steps each, on %u cores, best of 3 runs per mode\n", ITEMS, steps, cores);
+    printf("%d items of %ld steps each, on %u cores, best of 3 runs per mode\n", ITEMS, steps,
+           cores);
 
     t_seq = best_of_3(run_sequentially, steps, seq);
     show("Sequential", seq, t_seq, "");
     t_threads = best_of_3(run_on_thread_pool, steps, threads);
+    pool_size = getenv("UV_THREADPOOL_SIZE");
     snprintf(how, sizeof(how), " (libuv's pool, UV_THREADPOOL_SIZE=%s)",
-             getenv("UV_THREADPOOL_SIZE") ? getenv("UV_THREADPOOL_SIZE") : "unset, so 4 threads");
+             pool_size ? pool_size : "unset, so 4 threads");
     show("Thread pool", threads, t_threads, how);
     t_procs = best_of_3(run_on_process_pool, steps, procs);
     snprintf(how, sizeof(how), " (%u worker processes, until the last has exited)",

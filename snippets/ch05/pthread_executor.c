@@ -156,9 +156,11 @@ int main(void)
     printf("Single Task Result: %ld\n", future_result(&ex, f));
     free(f);
     executor_map(&ex, cube, args, results, 4);
-    printf("Mapped Results: [%ld, %ld, %ld, %ld]\n", results[0], results[1], results[2], results[3]);
+    printf("Mapped Results: [%ld, %ld, %ld, %ld]\n", results[0], results[1], results[2],
+           results[3]);
     executor_shutdown(&ex);
     printf("Executor shut down\n");
-    printf("%d worker threads, at most %d cubes at once\n", ex.workers, atomic_load(&most_running));
+    printf("%d worker threads, at most %d cubes at once\n", ex.workers,
+           atomic_load(&most_running));
     return 0;
 }

@@ -9,7 +9,9 @@
 
 enum state { START, STATE1, STATE2, STATE3, END };
 
-static const char *const state_name[] = {"Start State", "State 1", "State 2", "State 3", "End State"};
+static const char *const state_name[] = {
+    "Start State", "State 1", "State 2", "State 3", "End State",
+};
 
 /* The state that follows each state for a transition value of 0 and of 1. */
 static const enum state next_state[END][2] = {
