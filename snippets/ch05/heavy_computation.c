@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <uv.h>
 
 #include "ch05/uv_book.h"
@@ -214,26 +215,48 @@ static double run_on_process_pool(long steps, struct result *out)
     return elapsed;
 }
 
-/* Run a mode three times and keep its fastest time (and the results of the last run). */
-static double best_of_3(double (*run)(long, struct result *), long steps, struct result *out)
+struct timing {
+    double wall, cpu;               /* seconds */
+};
+
+static double seconds_of(struct timeval tv)
 {
-    double best = run(steps, out);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
 
-    for (int i = 0; i < 2; i++) {
-        double t = run(steps, out);
+static double cpu_seconds(void)
+{
+    struct rusage self, children;
 
-        if (t < best)
-            best = t;
+    check_sys(getrusage(RUSAGE_SELF, &self), "getrusage");
+    check_sys(getrusage(RUSAGE_CHILDREN, &children), "getrusage");
+    return seconds_of(self.ru_utime) + seconds_of(self.ru_stime) +
+           seconds_of(children.ru_utime) + seconds_of(children.ru_stime);
+}
+
+/* Run a mode three times; keep the fastest run's times (and the last run's results). */
+static struct timing best_of_3(double (*run)(long, struct result *), long steps,
+                               struct result *out)
+{
+    struct timing best = {0, 0};
+
+    for (int i = 0; i < 3; i++) {
+        double cpu = cpu_seconds(), wall = run(steps, out);
+
+        cpu = cpu_seconds() - cpu;
+        if (i == 0 || wall < best.wall)
+            best = (struct timing){wall, cpu};
     }
     return best;
 }
 
-static void show(const char *mode, const struct result *r, double seconds, const char *how)
+static void show(const char *mode, const struct result *r, struct timing t, const char *how)
 {
     printf("%s results: [", mode);
     for (int i = 0; i < ITEMS; i++)
         printf("%s%ld", i ? ", " : "", r[i].value);
-    printf("]\n%s execution time: %.3f s%s\n", mode, seconds, how);
+    printf("]\n%s execution time: %.3f s, %.2f cores at work%s\n", mode, t.wall,
+           t.cpu / t.wall, how);
 }
 
 int main(int argc, char **argv)
@@ -241,7 +264,7 @@ int main(int argc, char **argv)
     long steps = argc > 1 && strcmp(argv[1], "--worker") ? strtol(argv[1], NULL, 10) : 50000000;
     struct result seq[ITEMS], threads[ITEMS], procs[ITEMS];
     unsigned cores = uv_available_parallelism();
-    double t_seq, t_threads, t_procs;
+    struct timing t_seq, t_threads, t_procs;
     int same = 1;
     char how[96];
     const char *pool_size;
@@ -267,7 +290,7 @@ int main(int argc, char **argv)
         same &= seq[i].value == threads[i].value && seq[i].value == procs[i].value &&
                 seq[i].checksum == threads[i].checksum && seq[i].checksum == procs[i].checksum;
     printf("Speedup over sequential on %u cores: thread pool %.2f, process pool %.2f\n", cores,
-           t_seq / t_threads, t_seq / t_procs);
+           t_seq.wall / t_threads.wall, t_seq.wall / t_procs.wall);
     printf("Results and checksums agree in all three modes: %s\n", same ? "yes" : "NO");
     return same ? 0 : 1;
 }
