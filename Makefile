@@ -30,10 +30,10 @@ docs: deps-check $(BUILD)/build.ninja  ## the code reference only (Doxygen): bui
 test: book  ## build the book, then run every test (toolchain, drift, render, every run block)
 	@ctest --test-dir $(BUILD) --output-on-failure -j2
 
-test-tsan: deps-check  ## the thread programs and the toolchain under ThreadSanitizer
+test-tsan: deps-check  ## the thread and libuv programs and the toolchain under ThreadSanitizer
 	@cmake --preset tsan >/dev/null
 	@cmake --build --preset tsan
-	@ctest --preset tsan -j2 -L 'threads|tangle' -LE slow
+	@ctest --preset tsan -j2 -L 'threads|uv|tangle' -LE slow
 
 test-asan: deps-check  ## every program and the toolchain under AddressSanitizer and UBSan
 	@cmake --preset asan >/dev/null
