@@ -39,7 +39,7 @@ function(lit_docs)
     "EXTRACT_ALL = NO" "WARN_IF_UNDOCUMENTED = YES" "WARN_AS_ERROR = FAIL_ON_WARNINGS")
   add_custom_command(
     OUTPUT ${docs}/toolchain/html/index.html
-    COMMAND ${DOXYGEN_EXECUTABLE} ${docs}/toolchain.Doxyfile
+    COMMAND ${LIT_SHARED} ${DOXYGEN_EXECUTABLE} ${docs}/toolchain.Doxyfile
     DEPENDS ${headers} ${docs}/toolchain.Doxyfile
     COMMENT "Documenting the toolchain (Doxygen, warnings are errors)"
     VERBATIM)
@@ -60,7 +60,7 @@ function(lit_docs)
     "WARNINGS = NO" "WARN_IF_UNDOCUMENTED = NO")
   add_custom_command(
     OUTPUT ${docs}/programs/html/index.html
-    COMMAND ${DOXYGEN_EXECUTABLE} ${docs}/programs.Doxyfile
+    COMMAND ${LIT_SHARED} ${DOXYGEN_EXECUTABLE} ${docs}/programs.Doxyfile
     DEPENDS ${snippets} ${docs}/programs.Doxyfile ${CMAKE_SOURCE_DIR}/tangle/doxygen-filter.sh
     COMMENT "Documenting the programs (Doxygen)"
     VERBATIM)

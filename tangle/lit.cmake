@@ -20,7 +20,12 @@ set(LIT_TEST_OUT ${CMAKE_BINARY_DIR}/test-out)
 set(LIT_MD ${CMAKE_BINARY_DIR}/md)
 set(LIT_HTML ${CMAKE_BINARY_DIR}/html)
 set(LIT_PDF ${CMAKE_BINARY_DIR}/pdf)
+# The timing lock: a .volatile run holds it exclusively (tangle/run_main.c),
+# every other run, compile and heavy rendering step holds it shared, so a
+# timing shown in the book is never taken while the build competes for the
+# cores. flock(1) is util-linux's, on every Debian system.
 set(LIT_LOCK ${CMAKE_BINARY_DIR}/run.lock)
+set(LIT_SHARED flock --shared ${LIT_LOCK})
 set(LIT_COMPILER "${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}")
 # The PDF steps use Debian's Python, which has WeasyPrint and pypdf (another
 # python3 earlier in PATH, a pyenv one say, does not).
@@ -53,7 +58,8 @@ endfunction()
 # The build compiles snippets/ itself; remap reports compiler diagnostics at
 # the chapter lines the code came from (tangle/linemap.h).
 set(LIT_SNIPPETS ${CMAKE_SOURCE_DIR}/snippets)
-set(LIT_LAUNCHER ${LIT_TOOLS}/remap --snippets ${LIT_SNIPPETS} --maps ${LIT_GEN}/maps --)
+set(LIT_LAUNCHER ${LIT_TOOLS}/remap --snippets ${LIT_SNIPPETS} --maps ${LIT_GEN}/maps
+    --lock ${LIT_LOCK} --)
 
 function(lit_library name)
   cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
@@ -182,7 +188,7 @@ function(lit_plot id)
   add_custom_command(
     OUTPUT ${svg}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${LIT_HTML}/figures
-    COMMAND ${LIT_TOOLS}/plot --spec ${spec} --captures ${LIT_OUT} --out ${svg}
+    COMMAND ${LIT_SHARED} ${LIT_TOOLS}/plot --spec ${spec} --captures ${LIT_OUT} --out ${svg}
     DEPENDS ${spec} ${LIT_TOOLS}/plot ${LIT_OUT}/${A_RUN}.txt ${LIT_OUT}/${A_RUN}.json
     COMMENT "Drawing figures/${id}.svg"
     VERBATIM)
@@ -235,7 +241,7 @@ function(lit_finish)
     list(APPEND copied ${LIT_HTML}/assets/${name})
   endforeach()
 
-  set(pandoc_html pandoc --from markdown --to html5 --standalone
+  set(pandoc_html ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
       --template ${assets}/page.html --section-divs --toc --toc-depth 2)
   set(pages)
   set(woven)
@@ -311,7 +317,7 @@ function(lit_finish)
     get_property(figures GLOBAL PROPERTY LIT_FIGURES_${slug})
     add_custom_command(
       OUTPUT ${print_html}
-      COMMAND pandoc --from markdown --to html5 --standalone
+      COMMAND ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
               --template ${assets}/print.html --section-divs --id-prefix ch${number}-
               --metadata-file ${LIT_MD}/${slug}.yaml --css ${assets}/print.css
               -o ${print_html} ${LIT_MD}/${slug}.md
@@ -320,7 +326,7 @@ function(lit_finish)
       VERBATIM)
     add_custom_command(
       OUTPUT ${LIT_PDF}/${slug}.pdf
-      COMMAND weasyprint --quiet -s ${start} ${print_html} ${LIT_PDF}/${slug}.pdf.tmp
+      COMMAND ${LIT_SHARED} weasyprint --quiet -s ${start} ${print_html} ${LIT_PDF}/${slug}.pdf.tmp
       COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/${slug}.pdf.tmp ${LIT_PDF}/${slug}.pdf
       DEPENDS ${print_html} ${start} ${assets}/print.css ${figures}
       COMMENT "Laying out pdf/${slug}.pdf (WeasyPrint)"
@@ -335,7 +341,7 @@ function(lit_finish)
   endforeach()
   add_custom_command(
     OUTPUT ${LIT_PDF}/book.pdf
-    COMMAND ${pdfbook} assemble --meta ${LIT_MD}/index.meta.json --front ${assets}/front.html
+    COMMAND ${LIT_SHARED} ${pdfbook} assemble --meta ${LIT_MD}/index.meta.json --front ${assets}/front.html
             --css ${assets}/print.css ${LIT_PDF}/book.pdf ${chapter_pdfs}
     DEPENDS ${chapter_pdfs} ${LIT_MD}/index.meta.json ${assets}/front.html ${assets}/print.css
             ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py

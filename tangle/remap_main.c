@@ -2,18 +2,21 @@
  * remap - a compiler launcher that reports snippet locations at their
  * chapter lines.
  *
- *   remap --snippets DIR --maps DIR -- COMPILER ARGS...
+ *   remap --snippets DIR --maps DIR [--lock FILE] -- COMPILER ARGS...
  *
  * Runs the compiler with its standard error on a pipe and passes it on with
  * every "DIR/PATH:LINE:COL" rewritten to "book/NN-slug.md:LINE:COL" (see
  * linemap.h). Standard output is the compiler's own. The exit status is the
- * compiler's (128 + the signal when it was killed).
+ * compiler's (128 + the signal when it was killed). With --lock, the compiler
+ * runs under a shared lock on FILE, which a timing run holds exclusively.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,13 +25,13 @@
 
 static void usage(void)
 {
-	fputs("usage: remap --snippets DIR --maps DIR -- COMMAND [ARGS...]\n", stderr);
+	fputs("usage: remap --snippets DIR --maps DIR [--lock FILE] -- COMMAND [ARGS...]\n", stderr);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *snippets = NULL;
+	const char *snippets = NULL, *lock = NULL;
 	struct linemap_cache cache = {0};
 	struct buf err = {0}, out = {0};
 	int i, fds[2], status;
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
 			snippets = argv[++i];
 		else if (!strcmp(argv[i], "--maps") && i + 1 < argc)
 			cache.maps_dir = argv[++i];
+		else if (!strcmp(argv[i], "--lock") && i + 1 < argc)
+			lock = argv[++i];
 		else if (!strcmp(argv[i], "--"))
 			break;
 		else
@@ -48,6 +53,13 @@ int main(int argc, char **argv)
 	}
 	if (!snippets || !cache.maps_dir || i + 1 >= argc)
 		usage();
+	if (lock) {
+		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+
+		/* Held until exit; without it the compile just does not wait. */
+		while (fd >= 0 && flock(fd, LOCK_SH) < 0 && errno == EINTR)
+			;
+	}
 	if (pipe(fds) < 0 || (pid = fork()) < 0) {
 		perror("remap");
 		return 2;
