@@ -327,13 +327,8 @@ int main(int argc, char **argv)
 	int fence_line, failures, lock_fd;
 	bool skipped;
 	time_t started;
-	char *tmpdir, *env[5] = {
-		"OMPI_MCA_rmaps_base_oversubscribe=1",
-		NULL,	/* the private session directory */
-		"OMPI_ALLOW_RUN_AS_ROOT=1",
-		"OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
-		NULL,
-	};
+	char *tmpdir, *session = NULL, *env[8];
+	size_t nenv = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char **slot = NULL;
@@ -374,8 +369,18 @@ int main(int argc, char **argv)
 	}
 	if (!o.spec || !o.out)
 		usage();
-	if (geteuid() != 0)
-		env[2] = NULL;	/* the root permissions only when they are needed */
+	/*
+	 * Open MPI's settings for the build's own runs, so that the commands in
+	 * the book stay the plain ones: more ranks than cores; no grace period
+	 * before a failed job's ranks are killed (mpiexec waits a second by
+	 * default); running as root, only when it is root.
+	 */
+	env[nenv++] = "OMPI_MCA_rmaps_base_oversubscribe=1";
+	env[nenv++] = "OMPI_MCA_odls_base_sigkill_timeout=0";
+	if (geteuid() == 0) {
+		env[nenv++] = "OMPI_ALLOW_RUN_AS_ROOT=1";
+		env[nenv++] = "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1";
+	}
 
 	diag_init(&d, stderr);
 	id = id_of(o.spec);
@@ -403,9 +408,11 @@ int main(int argc, char **argv)
 	 * File exists"). Each run gets a directory of its own, removed after it.
 	 */
 	tmpdir = private_tmpdir();
-	env[1] = tmpdir ? xasprintf("OMPI_MCA_orte_tmpdir_base=%s", tmpdir) : NULL;
-	if (!env[1])
-		env[1] = env[2], env[2] = env[3], env[3] = NULL;
+	if (tmpdir) {
+		session = xasprintf("OMPI_MCA_orte_tmpdir_base=%s", tmpdir);
+		env[nenv++] = session;
+	}
+	env[nenv] = NULL;
 	co.env = env;
 
 	{
@@ -427,7 +434,7 @@ int main(int argc, char **argv)
 		close(lock_fd);
 	if (tmpdir) {
 		remove_tree(tmpdir);
-		free(env[1]);
+		free(session);
 		free(tmpdir);
 	}
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { SLICES = 200, ROUNDS = 5 };
+enum { SLICES = 200, ROUNDS = 3 };
 enum way { COMM_ONLY, WORK_ONLY, BLOCKING, NONBLOCKING, NONBLOCKING_TEST, NWAYS };
 
 static const char *const names[NWAYS] = {
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return 1;
     }
-    x.count = argc > 1 ? atoi(argv[1]) : 2000000;
+    x.count = argc > 1 ? atoi(argv[1]) : 1000000;
     x.partner = 1 - rank;
     x.out = calloc((size_t)x.count, sizeof(double));
     x.in = calloc((size_t)x.count, sizeof(double));
