@@ -149,14 +149,88 @@ static void load_start(struct load *l, uv_loop_t *loop, const struct sockaddr_in
     }
 }
 
+/* One side of the raw echo: `count` messages, each read and each written by its own call. */
+struct raw_side {
+    int fd;
+    long count;
+    int writes, reads;              /* the echo thread does both; the client one or the other */
+};
+
+static void raw_transfer(int fd, char *buf, size_t len, int writing)
+{
+    while (len) {
+        ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
+
+        if (n <= 0)
+            die("raw limit: %s", n ? strerror(errno) : "connection closed");
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+static void *raw_side_thread(void *arg)
+{
+    struct raw_side *s = arg;
+    char msg[MSG_SIZE];
+
+    memset(msg, '.', sizeof(msg));
+    for (long i = 0; i < s->count; i++) {
+        if (s->reads)
+            raw_transfer(s->fd, msg, MSG_SIZE, 0);
+        if (s->writes)
+            raw_transfer(s->fd, msg, MSG_SIZE, 1);
+    }
+    return NULL;
+}
+
+/*
+ * Messages per second for `total` echoes over one TCP connection on loopback,
+ * each message written, read, echoed and read back by a call of its own: a
+ * writer thread and the caller on the client side, an echo thread on the other.
+ */
+static double raw_limit(long total)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(addr);
+    int listener = check_sys(socket(AF_INET, SOCK_STREAM, 0), "socket");
+    int client = check_sys(socket(AF_INET, SOCK_STREAM, 0), "socket"), server;
+    struct raw_side echo, writer, reader;
+    pthread_t echo_thread, writer_thread;
+    double start, elapsed;
+
+    check_sys(bind(listener, (struct sockaddr *)&addr, sizeof(addr)), "bind");
+    check_sys(listen(listener, 1), "listen");
+    check_sys(getsockname(listener, (struct sockaddr *)&addr, &len), "getsockname");
+    check_sys(connect(client, (struct sockaddr *)&addr, sizeof(addr)), "connect");
+    server = check_sys(accept(listener, NULL, NULL), "accept");
+    close(listener);
+    echo = (struct raw_side){server, total, 1, 1};
+    writer = (struct raw_side){client, total, 1, 0};
+    reader = (struct raw_side){client, total, 0, 1};
+    start = now_seconds();
+    check(pthread_create(&echo_thread, NULL, raw_side_thread, &echo), "pthread_create");
+    check(pthread_create(&writer_thread, NULL, raw_side_thread, &writer), "pthread_create");
+    raw_side_thread(&reader);
+    elapsed = now_seconds() - start;
+    check(pthread_join(writer_thread, NULL), "pthread_join");
+    check(pthread_join(echo_thread, NULL), "pthread_join");
+    close(client);
+    close(server);
+    return (double)total / elapsed;
+}
+
 static void load_report(struct load *l, const char *server)
 {
     long total = (long)l->connections * l->messages;
+    double rate = (double)total / l->elapsed, limit = raw_limit(total);
 
     printf("%s: %d connections x %d messages of %d bytes\n", server, l->connections,
            l->messages, MSG_SIZE);
     printf("echoes verified: %ld of %ld\n", l->verified, total);
-    printf("%.3f s, %.0f messages per second\n", l->elapsed, (double)total / l->elapsed);
+    printf("%.3f s, %.0f messages per second\n", l->elapsed, rate);
+    printf("limit: one raw loopback connection, a read and a write per message, "
+           "no event loop: %.0f messages per second\n", limit);
+    printf("this server reached %.0f%% of that limit\n", 100 * rate / limit);
     free(l->clients);
 }
 
