@@ -11,7 +11,7 @@ MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 \
 CHAPTERS = $(sort $(wildcard book/[0-9][0-9]-*.md))
 
 .DEFAULT_GOAL := book
-.PHONY: book all test pdf html docs run watch fuzz deps deps-check configure clean help check-drift \
+.PHONY: book all test pdf html docs run watch fuzz bench deps deps-check configure clean help check-drift \
         test-tsan test-asan
 
 book all: deps-check $(BUILD)/build.ninja  ## the whole book: programs, runs, HTML, PDF, reference
@@ -65,6 +65,9 @@ watch: deps-check $(BUILD)/build.ninja  ## rebuild the affected pages whenever a
 	    fi; \
 	    sleep 0.5; \
 	done
+
+bench: book  ## the performance report: tangle vs notangle, rebuilds, examples vs limits (build/bench/)
+	@$(shell command -v /usr/bin/python3 || echo python3) tests/bench/bench.py $(CURDIR) $(BUILD)/bench
 
 FUZZ_SECONDS ?= 60
 FUZZ_LIB = $(filter-out %_main.c,$(wildcard tangle/*.c))

@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+"""bench.py SOURCE OUT - the book's performance report (make bench).
+
+1. tangle against noweb's notangle on generated documents of 1, 10 and 100 MB
+   (the same program in both syntaxes; the outputs are compared), timed side
+   by side with hyperfine: throughput, the ratio, and time per MB by size.
+2. The build, in a fresh clone: a cold make, a no-op make, a prose-only edit
+   and a one-program edit. The rebuilds are checked, not only timed: a prose
+   edit must compile and run nothing, a program edit must compile and run
+   that program alone. A rebuild that does more fails the benchmark.
+3. The examples against the limits they chase, read from the fresh clone's
+   outputs (measured there in the same runs), and the whole book's run time.
+
+Timings are reported against their targets; only the rebuild checks fail.
+The report is printed and written to OUT/report.txt.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TARGETS = {
+    "tangle_ratio": 5.0,        # at least 5 x notangle's throughput
+    "noop_s": 1.0,
+    "prose_s": 3.0,
+    "add_copy": 0.80,           # data-parallel add at 80% of the copy bandwidth
+    "speedup": 1.8,             # CPU-bound work with 2 threads, with 2 processes
+    "runs_s": 30.0,             # every run block of the book
+}
+
+lines = []
+failures = []
+
+
+def say(text=""):
+    print(text, flush=True)
+    lines.append(text)
+
+
+def run(cmd, cwd=None, env=None):
+    """Run a shell command; its output and wall time."""
+    start = time.monotonic()
+    p = subprocess.run(cmd, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    return p.returncode, p.stdout, time.monotonic() - start
+
+
+def verdict(ok):
+    return "ok" if ok else "MISSED"
+
+
+def tangle_vs_notangle(source, out):
+    say("## 1. tangle against notangle (generated documents, outputs compared)")
+    work = "/dev/shm/book-bench-%d" % os.getpid() if os.path.isdir("/dev/shm") else os.path.join(out, "tangle")
+    os.makedirs(work + "/book", exist_ok=True)
+    gen = os.path.join(out, "genbook")
+    rc, text, _ = run("cc -O2 -std=c17 -o %s %s/tests/bench/genbook.c" % (gen, source))
+    if rc:
+        failures.append("cannot build genbook: " + text)
+        return
+    tangle = os.path.join(source, "build/toolchain/tangle")
+    say("%8s %14s %14s %8s %16s" % ("size", "tangle MB/s", "notangle MB/s", "ratio", "tangle s per MB"))
+    per_mb = []
+    ratios = []
+    try:
+        for mb in (1, 10, 100):
+            md, nw = work + "/book/01-bench.md", work + "/bench.nw"
+            run("%s %d %s %s" % (gen, mb * 1000000, md, nw))
+            size = os.path.getsize(md) / 1e6
+            json_out = os.path.join(out, "tangle-%d.json" % mb)
+            rc, text, _ = run(
+                "hyperfine --style none --warmup 1 --runs %d --export-json %s "
+                "--prepare 'rm -rf %s/o %s/g' "
+                "'%s --snippets %s/o --gen %s/g book/01-bench.md' "
+                "'notangle -Rmain.c bench.nw > %s/nt.c'"
+                % (10 if mb < 100 else 5, json_out, work, work, tangle, work, work, work), cwd=work)
+            if rc:
+                failures.append("hyperfine failed: " + text[-500:])
+                return
+            with open(json_out) as f:
+                results = json.load(f)["results"]
+            t_tangle, t_notangle = results[0]["mean"], results[1]["mean"]
+            # The same program: tangle's file minus its one header line.
+            with open(work + "/o/bench/main.c") as a, open(work + "/nt.c") as b:
+                a.readline()
+                if a.read() != b.read():
+                    failures.append("tangle and notangle disagree on the %d MB document" % mb)
+            ratio = t_notangle / t_tangle
+            ratios.append(ratio)
+            per_mb.append(t_tangle / size)
+            say("%6d MB %14.0f %14.0f %7.2fx %16.4f" % (mb, size / t_tangle, size / t_notangle, ratio,
+                                                       t_tangle / size))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say("target: at least %.0fx notangle's throughput: %s (%.2fx at 100 MB)"
+        % (TARGETS["tangle_ratio"], verdict(ratios[-1] >= TARGETS["tangle_ratio"]), ratios[-1]))
+    growth = per_mb[-1] / per_mb[0]
+    say("time per MB at 100 MB over time per MB at 1 MB: %.2f (1.00 is linear)" % growth)
+    say()
+
+
+def count(text, pattern):
+    return len(re.findall(pattern, text, re.M))
+
+
+def build_timings(source, out):
+    say("## 2. The build, in a fresh clone of %s" % source)
+    clone = os.path.join(out, "clone")
+    shutil.rmtree(clone, ignore_errors=True)
+    rc, text, _ = run("git clone -q %s %s" % (source, clone))
+    if rc:
+        failures.append("git clone failed: " + text)
+        return None
+    rc, text, cold = run("make", cwd=clone)
+    if rc:
+        failures.append("the cold make failed:\n" + text[-2000:])
+        return None
+    say("cold make (packages installed):       %7.1f s" % cold)
+    rc, text, noop = run("make", cwd=clone)
+    busy = count(text, r"^\[\d+/\d+\] (Running|Building|Linking|Weaving|Rendering|Laying)")
+    say("no-op make:                           %7.2f s  %s (target < %.0f s)%s"
+        % (noop, verdict(noop < TARGETS["noop_s"]), TARGETS["noop_s"],
+           "" if not busy else "  REBUILT %d steps" % busy))
+    if busy:
+        failures.append("a no-op make rebuilt %d steps" % busy)
+
+    chapter = os.path.join(clone, "book/01-parallel.md")
+    with open(chapter) as f:
+        original = f.read()
+    # A prose edit: a sentence of the first section, nothing near code.
+    edited = original.replace("This chapter sets up everything", "This chapter, edited, sets up everything", 1)
+    with open(chapter, "w") as f:
+        f.write(edited)
+    rc, text, prose = run("make", cwd=clone)
+    compiled = count(text, r"^\[\d+/\d+\] Building C object")
+    ran = count(text, r"^\[\d+/\d+\] Running ")
+    say("prose edit of chapter 1:              %7.2f s  %s (target < %.0f s); %d compiled, %d run"
+        % (prose, verdict(prose < TARGETS["prose_s"]), TARGETS["prose_s"], compiled, ran))
+    if rc or compiled or ran:
+        failures.append("a prose edit compiled %d and ran %d programs" % (compiled, ran))
+
+    # A program edit: one string of square_cube, which one run block runs.
+    edited2 = edited.replace('printf("Processes finished executing\\n");',
+                             'printf("Processes finished executing\\n");  /* edited */', 1)
+    if edited2 == edited:
+        failures.append("the bench's program edit no longer applies to chapter 1")
+        return clone
+    with open(chapter, "w") as f:
+        f.write(edited2)
+    rc, text, snippet = run("make", cwd=clone)
+    compiled = re.findall(r"^\[\d+/\d+\] Building C object .*/snippets/(\S+)\.o$", text, re.M)
+    ran = re.findall(r"^\[\d+/\d+\] Running (\S+)$", text, re.M)
+    say("one-program edit (square_cube):       %7.2f s; compiled %s, ran %s"
+        % (snippet, compiled or "nothing", ran or "nothing"))
+    if rc or [c for c in compiled if "square_cube" not in c] or ran != ["ch01-square_cube"]:
+        failures.append("a one-program edit compiled %s and ran %s (expected square_cube and "
+                        "ch01-square_cube alone)" % (compiled, ran))
+    with open(chapter, "w") as f:
+        f.write(original)
+    run("make", cwd=clone)
+    say()
+    return clone
+
+
+def number(pattern, text, group=1):
+    m = re.search(pattern, text, re.M)
+    return float(m.group(group)) if m else None
+
+
+def examples(clone, out):
+    say("## 3. The examples against their limits (the clone's runs)")
+    outdir = os.path.join(clone, "build/out")
+
+    def output(run_id):
+        path = os.path.join(outdir, run_id + ".txt")
+        return open(path).read() if os.path.exists(path) else ""
+
+    cores = os.cpu_count()
+    for run_id, label in (("ch01-data_parallel", "1M floats"), ("ch01-data_parallel-2", "48M floats")):
+        text = output(run_id)
+        shares = [float(x) / 100 for x in re.findall(r"^ +[124] +[0-9.]+ +[0-9.]+ +([0-9]+)%$", text, re.M)]
+        if shares:
+            say("data-parallel add, %s: add/copy %s; best %.0f%%  %s (target >= %.0f%%)"
+                % (label, " ".join("%.0f%%" % (s * 100) for s in shares), max(shares) * 100,
+                   verdict(max(shares) >= TARGETS["add_copy"]), TARGETS["add_copy"] * 100))
+    text = output("ch05-heavy")
+    threads = number(r"thread pool ([0-9.]+), process pool", text)
+    procs = number(r"process pool ([0-9.]+)$", text)
+    if threads and procs:
+        say("CPU-bound (heavy_computation) on %d cores: thread pool %.2fx %s, process pool %.2fx %s "
+            "(target >= %.1fx)" % (cores, threads, verdict(threads >= TARGETS["speedup"]), procs,
+                                   verdict(procs >= TARGETS["speedup"]), TARGETS["speedup"]))
+    for run_id in ("ch01-fib_threads-2",):
+        s = number(r"^speedup ([0-9.]+) with", output(run_id))
+        if s:
+            say("CPU-bound (fib_threads 36, 4 threads) on %d cores: %.2fx %s" % (cores, s, verdict(s >= TARGETS["speedup"])))
+    text = output("ch01-mp_vs_mt-2")
+    serial = number(r"^serial: +List processing complete\. ([0-9.]+) s", text)
+    th = number(r"^threads: +List processing complete\. ([0-9.]+) s", text)
+    pr = number(r"^processes: List processing complete\. ([0-9.]+) s", text)
+    if serial and th and pr:
+        say("do_something x 10 (mp_vs_mt 2000000): threads %.2fx, processes %.2fx over serial"
+            % (serial / th, serial / pr))
+    text = output("ch04-pingpong")
+    m = re.search(r"^ +4194304 +[0-9]+ +[0-9.]+ +([0-9.]+) +([0-9.]+) +([0-9]+)%$", text, re.M)
+    if m:
+        say("MPI ping-pong, 4 MiB: %s MB/s, memcpy in one process %s MB/s: %s%% of the limit"
+            % m.groups())
+    for run_id in ("ch05-echo_uv", "ch05-echo_threads"):
+        text = output(run_id)
+        rate = number(r"^[0-9.]+ s, ([0-9]+) messages per second$", text)
+        limit = number(r"no event loop: ([0-9]+) messages per second$", text)
+        if rate and limit:
+            say("%s: %.0f messages/s, raw loopback limit %.0f: %.0f%%" % (run_id, rate, limit, 100 * rate / limit))
+    total, n = 0.0, 0
+    for spec in glob.glob(os.path.join(clone, "build/gen/runs/*.run")):
+        meta = os.path.join(outdir, os.path.basename(spec)[:-4] + ".json")
+        if os.path.exists(meta):
+            with open(meta) as f:
+                total += json.load(f)["wall_seconds"]
+                n += 1
+    say("every run block of the book: %d runs, %.1f s in all  %s (target < %.0f s)"
+        % (n, total, verdict(total < TARGETS["runs_s"]), TARGETS["runs_s"]))
+    say()
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.stderr.write(__doc__)
+        return 2
+    source, out = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+    os.makedirs(out, exist_ok=True)
+    for tool in ("hyperfine", "notangle", "cc", "git"):
+        if not shutil.which(tool):
+            print("bench: %s is not installed (make deps)" % tool)
+            return 1
+    say("# Performance report, %s" % time.strftime("%Y-%m-%d %H:%M:%S %Z"))
+    rc, cpu, _ = run("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+    rc, load, _ = run("cat /proc/loadavg")
+    say("machine: %d cores,%s; load before: %s" % (os.cpu_count(), cpu.strip() and " " + cpu.strip(), load.strip()))
+    say()
+    tangle_vs_notangle(source, out)
+    clone = build_timings(source, out)
+    if clone:
+        examples(clone, out)
+    if failures:
+        say("## FAILED")
+        for f in failures:
+            say("- " + f)
+    with open(os.path.join(out, "report.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("report: %s/report.txt" % out)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
