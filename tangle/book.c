@@ -101,7 +101,10 @@ static void add_chunk_part(struct book *b, struct chapter *c, struct block *blk)
 	struct chunk *k = (struct chunk *)book_chunk(b, c, blk->name, strlen(blk->name));
 
 	if (!k) {
-		b->chunks = xrealloc(b->chunks, (b->nchunks + 1) * sizeof(*b->chunks));
+		if (b->nchunks == b->chunks_cap) {
+			b->chunks_cap = b->chunks_cap ? 2 * b->chunks_cap : 64;
+			b->chunks = xrealloc(b->chunks, b->chunks_cap * sizeof(*b->chunks));
+		}
 		k = &b->chunks[b->nchunks++];
 		memset(k, 0, sizeof(*k));
 		k->chapter = c;
@@ -262,7 +265,7 @@ static void check_references(struct book *b, struct diag *d)
 				indent = l->indent;
 				/* Resolved once here; the later passes read l->target. */
 				if ((target = book_chunk(b, c, name, n))) {
-					l->target = (size_t)(target - b->chunks) + 1;
+					l->target = (unsigned)(target - b->chunks) + 1;
 					continue;
 				}
 				s = xstrndup(name, n);

@@ -81,6 +81,7 @@ struct book {
 	size_t nchapters; /**< number of chapters */
 	struct chunk *chunks; /**< every named chunk of every chapter */
 	size_t nchunks;	/**< number of chunks */
+	size_t chunks_cap;	/**< chunks allocated */
 	size_t *index;		/**< hash table of chunk indices (see book_chunk()) */
 	size_t index_cap;	/**< its size, a power of two, or 0 */
 	struct root *roots; /**< every file root */

@@ -46,7 +46,7 @@ static int split_lines(struct lines *ls, const char *path, const char *text,
 			cap = cap ? cap * 2 : 256;
 			ls->v = xrealloc(ls->v, cap * sizeof(*ls->v));
 		}
-		ls->v[ls->n] = (struct line){text + start, end - start, lineno++, 0, 0, 0, 0};
+		ls->v[ls->n] = (struct line){text + start, (unsigned)(end - start), lineno++, 0, 0, 0, 0};
 		ls->n++;
 		start = end + 1;
 	}
@@ -155,7 +155,10 @@ static void classify(struct block *b, const char *path, struct diag *d)
 
 static void add_block(struct chapter *c, struct block *b)
 {
-	c->blocks = xrealloc(c->blocks, (c->nblocks + 1) * sizeof(*c->blocks));
+	if (c->nblocks == c->blocks_cap) {
+		c->blocks_cap = c->blocks_cap ? 2 * c->blocks_cap : 64;
+		c->blocks = xrealloc(c->blocks, c->blocks_cap * sizeof(*c->blocks));
+	}
 	c->blocks[c->nblocks++] = *b;
 }
 
@@ -258,12 +261,11 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 			break;
 		}
 		b.nlines = j - i - 1;
-		b.lines = xmalloc((b.nlines ? b.nlines : 1) * sizeof(*b.lines));
+		b.lines = &ls.v[i + 1];	/* a slice of the chapter's lines, not a copy */
 		for (size_t k = 0; k < b.nlines; k++) {
 			const char *name;
 			size_t nlen, ind;
 
-			b.lines[k] = ls.v[i + 1 + k];
 			/* Strip the fence's indentation from the body, as CommonMark does. */
 			for (size_t s = 0; s < indent && b.lines[k].len && b.lines[k].text[0] == ' '; s++) {
 				b.lines[k].text++;
@@ -280,7 +282,8 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 		add_block(c, &b);
 		i = j;
 	}
-	free(ls.v);
+	c->lines = ls.v;	/* the blocks' lines live here */
+	c->nlines = ls.n;
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -309,9 +312,9 @@ void chapter_free(struct chapter *c)
 	for (size_t i = 0; i < c->nblocks; i++) {
 		attrs_free(&c->blocks[i].attrs);
 		free(c->blocks[i].lang);
-		free(c->blocks[i].lines);
 	}
 	free(c->blocks);
+	free(c->lines);
 	free(c->path);
 	free(c->slug);
 	free(c->tag);

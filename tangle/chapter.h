@@ -34,12 +34,12 @@ enum block_kind {
 /** One line of a block body: a view into the chapter text. */
 struct line {
 	const char *text;	/**< not NUL-terminated */
-	size_t len;		/**< without the newline */
+	unsigned len;		/**< without the newline */
 	int lineno;		/**< 1-based line in the chapter */
 	unsigned ref_off;	/**< a reference line: where the name starts, */
 	unsigned ref_len;	/**< its length (0: not a reference), */
 	unsigned indent;	/**< and how many columns of indentation precede it */
-	size_t target;		/**< the chunk it names, as 1 + its index in the book; 0 until resolved */
+	unsigned target;	/**< the chunk it names, as 1 + its index in the book; 0 until resolved */
 };
 
 /** A fenced code block. */
@@ -52,7 +52,7 @@ struct block {
 	char *lang;		/**< "```c" language word, or NULL */
 	const char *name;	/**< root path or chunk name (points into attrs) */
 	int name_col;		/**< column of the name's attribute */
-	struct line *lines;	/**< the body, without the fences */
+	struct line *lines;	/**< the body, without the fences (a slice of the chapter's lines) */
 	size_t nlines;	/**< number of body lines */
 	int close_line;		/**< line of the closing fence */
 };
@@ -68,6 +68,9 @@ struct chapter {
 	struct buf text;	/**< the whole file; lines point into it */
 	struct block *blocks; /**< the fenced blocks, in order */
 	size_t nblocks;	/**< number of blocks */
+	size_t blocks_cap;	/**< blocks allocated */
+	struct line *lines;	/**< every line of the chapter; blocks point into it */
+	size_t nlines;		/**< number of lines */
 };
 
 /**

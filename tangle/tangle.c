@@ -58,41 +58,41 @@ static const struct output *find_output(const struct outputs *o, const char *pat
 /* #include <x> and #include "x" lines of a C source. */
 static void scan_includes(const char *src, struct strlist *sys, struct strlist *local)
 {
-	const char *p = src;
+	/*
+	 * A directive starts with '#' after nothing but blanks on its line: look
+	 * for the rare '#' and check what precedes it, rather than walking every
+	 * line of a large file.
+	 */
+	for (const char *hash = strchr(src, '#'); hash; hash = strchr(hash + 1, '#')) {
+		const char *s = hash, *eol, *q, *end;
+		char close;
 
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		const char *s = p;
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		while (s > src && (s[-1] == ' ' || s[-1] == '\t'))
+			s--;
+		if (s > src && s[-1] != '\n')
+			continue;
+		eol = strchr(hash, '\n');
+		if (!eol)
+			eol = hash + strlen(hash);
+		for (s = hash + 1; s < eol && isspace((unsigned char)*s); s++)
+			;
+		if (eol - s <= 7 || strncmp(s, "include", 7))
+			continue;
+		for (q = s + 7; q < eol && isspace((unsigned char)*q); q++)
+			;
+		if (q == eol || (*q != '<' && *q != '"'))
+			continue;
+		close = *q == '<' ? '>' : '"';
+		end = memchr(q + 1, close, (size_t)(eol - q - 1));
+		if (end) {
+			char *name = xstrndup(q + 1, (size_t)(end - q - 1));
+			struct strlist *dst = close == '>' ? sys : local;
 
-		while (s < p + n && isspace((unsigned char)*s))
-			s++;
-		if (s < p + n && *s == '#') {
-			s++;
-			while (s < p + n && isspace((unsigned char)*s))
-				s++;
-			if ((size_t)(p + n - s) > 7 && !strncmp(s, "include", 7)) {
-				const char *q = s + 7, *end;
-				char close;
-
-				while (q < p + n && isspace((unsigned char)*q))
-					q++;
-				if (q < p + n && (*q == '<' || *q == '"')) {
-					close = *q == '<' ? '>' : '"';
-					end = memchr(q + 1, close, (size_t)(p + n - q - 1));
-					if (end) {
-						char *name = xstrndup(q + 1, (size_t)(end - q - 1));
-						struct strlist *dst = close == '>' ? sys : local;
-
-						if (!strlist_has(dst, name))
-							strlist_take(dst, name);
-						else
-							free(name);
-					}
-				}
-			}
+			if (!strlist_has(dst, name))
+				strlist_take(dst, name);
+			else
+				free(name);
 		}
-		p = eol ? eol + 1 : p + n;
 	}
 }
 
@@ -264,31 +264,34 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 		struct output *map = add_output(&out->gen, xasprintf("maps/%s.map", r->path));
 		char *header = snippet_header(r->path, r->chapter->path);
 
-		struct buf text = {0};
-		struct line_origins from = {0}, lines = {0};
-		size_t keep = 0;
+		struct line_origins lines = {0};
+		size_t hlen = header ? strlen(header) : 0;
 
-		/* Allocated even for an empty root: the offsets below need a base. */
-		buf_grow(&text, 0);
-		book_expand(b, r, &text, &from);
-		/* A "#!" line must stay first: the header then goes second. */
-		if (header && text.len > 2 && !memcmp(text.data, "#!", 2))
-			keep = strcspn(text.data, "\n") + 1;
-		buf_add(&file->data, text.data, keep);
-		if (keep)
-			line_origins_add(&lines, from.line[0], from.indent[0]);
+		/*
+		 * The header first, then the expansion straight after it: no copy of
+		 * a large file. The header line maps to the root's opening fence.
+		 */
 		if (header) {
-			/* The header line maps to the root's opening fence. */
 			buf_puts(&file->data, header);
 			line_origins_add(&lines, r->block->line, 0);
 			free(header);
 		}
-		buf_add(&file->data, text.data + keep, text.len - keep);
-		for (size_t k = keep ? 1 : 0; k < from.n; k++)
-			line_origins_add(&lines, from.line[k], from.indent[k]);
+		book_expand(b, r, &file->data, &lines);
+		/* A "#!" line must stay first: swap it with the header. */
+		if (hlen && file->data.len > hlen + 2 && !memcmp(file->data.data + hlen, "#!", 2)) {
+			size_t slen = strcspn(file->data.data + hlen, "\n") + 1;
+			char *head = xstrndup(file->data.data, hlen);
+			int line = lines.line[0], indent = lines.indent[0];
+
+			memmove(file->data.data, file->data.data + hlen, slen);
+			memcpy(file->data.data + slen, head, hlen);
+			lines.line[0] = lines.line[1];
+			lines.indent[0] = lines.indent[1];
+			lines.line[1] = line;
+			lines.indent[1] = indent;
+			free(head);
+		}
 		linemap_encode(&lines, r->chapter->path, &map->data);
-		buf_free(&text);
-		line_origins_free(&from);
 		line_origins_free(&lines);
 	}
 

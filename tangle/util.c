@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void out_of_memory(void)
@@ -257,14 +258,19 @@ size_t edit_distance(const char *a, const char *b)
 int read_file(const char *path, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char chunk[65536];
+	struct stat st;
 
 	buf_reset(out);
 	if (fd < 0)
 		return -1;
+	/* Read straight into the buffer, sized for the whole file at once. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		buf_grow(out, (size_t)st.st_size);
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		ssize_t n;
 
+		buf_grow(out, 65536);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n == 0)
 			break;
 		if (n < 0) {
@@ -276,7 +282,8 @@ int read_file(const char *path, struct buf *out)
 			errno = saved;
 			return -1;
 		}
-		buf_add(out, chunk, (size_t)n);
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
 	}
 	close(fd);
 	return 0;
