@@ -1,10 +1,15 @@
 /* chapter.c - see chapter.h. */
+#define _DEFAULT_SOURCE		/* MAP_POPULATE */
 #include "chapter.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A chapter is split into lines once; blocks keep views into it. */
 struct lines {
@@ -217,7 +222,7 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
 		return -1;
 	}
-	if (split_lines(&ls, path, c->text.data, c->text.len, d) < 0) {
+	if (split_lines(&ls, path, c->text, c->text_len, d) < 0) {
 		free(ls.v);
 		return -1;
 	}
@@ -291,19 +296,44 @@ int chapter_parse(struct chapter *c, const char *path, const char *text,
 		  size_t len, struct diag *d)
 {
 	memset(c, 0, sizeof(*c));
-	buf_add(&c->text, text, len);
+	buf_add(&c->storage, text, len);
+	c->text = c->storage.data;
+	c->text_len = len;
 	return parse_text(c, path, d);
 }
 
 int chapter_load(struct chapter *c, const char *path, struct diag *d)
 {
+	int fd;
+	struct stat st;
+
 	memset(c, 0, sizeof(*c));
-	if (read_file(path, &c->text) < 0) {
-		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
-		c->path = xstrdup(path);
-		return -1;
+	/*
+	 * A large chapter is mapped, its pages filled in at once, rather than
+	 * copied into memory of our own; a small one (or anything that cannot
+	 * be mapped) is read.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20)) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+
+		if (m != MAP_FAILED) {
+			c->text = m;
+			c->text_len = c->mapped = (size_t)st.st_size;
+		}
 	}
-	buf_grow(&c->text, 0);	/* lines point into it: never NULL */
+	if (fd >= 0)
+		close(fd);
+	if (!c->mapped) {
+		if (read_file(path, &c->storage) < 0) {
+			diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+			c->path = xstrdup(path);
+			return -1;
+		}
+		buf_grow(&c->storage, 0);	/* lines point into it: never NULL */
+		c->text = c->storage.data;
+		c->text_len = c->storage.len;
+	}
 	return parse_text(c, path, d);
 }
 
@@ -320,7 +350,9 @@ void chapter_free(struct chapter *c)
 	free(c->tag);
 	free(c->title);
 	free(c->summary);
-	buf_free(&c->text);
+	if (c->mapped)
+		munmap((void *)c->text, c->mapped);
+	buf_free(&c->storage);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -65,7 +65,10 @@ struct chapter {
 	char *title;		/**< text of the first "# " heading, or NULL */
 	int title_line;	/**< line of the title heading */
 	char *summary;		/**< the first paragraph after the title, or NULL */
-	struct buf text;	/**< the whole file; lines point into it */
+	const char *text;	/**< the whole file, not NUL-terminated; lines point into it */
+	size_t text_len;	/**< its length */
+	struct buf storage;	/**< owns text when it was read or copied */
+	size_t mapped;		/**< bytes of the file mapped at text, or 0 */
 	struct block *blocks; /**< the fenced blocks, in order */
 	size_t nblocks;	/**< number of blocks */
 	size_t blocks_cap;	/**< blocks allocated */

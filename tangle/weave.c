@@ -372,7 +372,7 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 {
 	const struct chapter *c = &b->chapters[0];
 	size_t run = 0, line = 1;
-	const char *p = c->text.data ? c->text.data : "";
+	const char *p = c->text ? c->text : "";
 	size_t pos = 0;
 	int errors = d->errors;
 
@@ -380,18 +380,18 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 	for (size_t i = 0; i < c->nblocks; i++) {
 		const struct block *blk = &c->blocks[i];
 
-		while (line < (size_t)blk->line && pos < c->text.len) {
-			const char *nl = memchr(p + pos, '\n', c->text.len - pos);
-			size_t end = nl ? (size_t)(nl - p) + 1 : c->text.len;
+		while (line < (size_t)blk->line && pos < c->text_len) {
+			const char *nl = memchr(p + pos, '\n', c->text_len - pos);
+			size_t end = nl ? (size_t)(nl - p) + 1 : c->text_len;
 
 			buf_add(md, p + pos, end - pos);
 			pos = end;
 			line++;
 		}
 		/* The block's lines up to and including its closing fence. */
-		while (line <= (size_t)blk->close_line && pos < c->text.len) {
-			const char *nl = memchr(p + pos, '\n', c->text.len - pos);
-			size_t end = nl ? (size_t)(nl - p) + 1 : c->text.len;
+		while (line <= (size_t)blk->close_line && pos < c->text_len) {
+			const char *nl = memchr(p + pos, '\n', c->text_len - pos);
+			size_t end = nl ? (size_t)(nl - p) + 1 : c->text_len;
 
 			if (blk->kind == BLOCK_PROSE)
 				buf_add(md, p + pos, end - pos);
@@ -420,6 +420,6 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 			run++;
 		}
 	}
-	buf_add(md, p + pos, c->text.len - pos);
+	buf_add(md, p + pos, c->text_len - pos);
 	return d->errors == errors ? 0 : -1;
 }
