@@ -26,6 +26,10 @@ set(LIT_PDF ${CMAKE_BINARY_DIR}/pdf)
 # cores. flock(1) is util-linux's, on every Debian system.
 set(LIT_LOCK ${CMAKE_BINARY_DIR}/run.lock)
 set(LIT_SHARED flock --shared ${LIT_LOCK})
+# A rendered page replaces the old one only when its bytes differ, so that
+# Ninja (restat) re-does nothing downstream of a page that came out the same:
+# an edit of one chapter's summary must not lay out every chapter's PDF.
+set(LIT_REPLACE sh ${CMAKE_SOURCE_DIR}/tangle/replace-if-changed.sh)
 set(LIT_COMPILER "${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}")
 # The PDF steps use Debian's Python, which has WeasyPrint and pypdf (another
 # python3 earlier in PATH, a pyenv one say, does not).
@@ -262,7 +266,8 @@ function(lit_finish)
     add_custom_command(
       OUTPUT ${LIT_HTML}/${slug}.html
       COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/${slug}.yaml
-              -o ${LIT_HTML}/${slug}.html ${LIT_MD}/${slug}.md
+              -o ${LIT_HTML}/${slug}.html.tmp ${LIT_MD}/${slug}.md
+      COMMAND ${LIT_REPLACE} ${LIT_HTML}/${slug}.html.tmp ${LIT_HTML}/${slug}.html
       DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/page.html ${figures}
       COMMENT "Rendering html/${slug}.html"
       VERBATIM)
@@ -281,7 +286,8 @@ function(lit_finish)
   add_custom_command(
     OUTPUT ${LIT_HTML}/index.html
     COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/index.yaml
-            -o ${LIT_HTML}/index.html ${LIT_MD}/index.md
+            -o ${LIT_HTML}/index.html.tmp ${LIT_MD}/index.md
+    COMMAND ${LIT_REPLACE} ${LIT_HTML}/index.html.tmp ${LIT_HTML}/index.html
     DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${assets}/page.html
     COMMENT "Rendering html/index.html"
     VERBATIM)
@@ -320,8 +326,11 @@ function(lit_finish)
       COMMAND ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
               --template ${assets}/print.html --section-divs --id-prefix ch${number}-
               --metadata-file ${LIT_MD}/${slug}.yaml --css ${assets}/print.css
-              -o ${print_html} ${LIT_MD}/${slug}.md
+              -o ${print_html}.tmp ${LIT_MD}/${slug}.md
+      COMMAND sed -E -i -f ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed ${print_html}.tmp
+      COMMAND ${LIT_REPLACE} ${print_html}.tmp ${print_html}
       DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/print.html
+              ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed
       COMMENT "Rendering html/${slug}.print.html"
       VERBATIM)
     add_custom_command(

@@ -18,6 +18,7 @@ out one chapter again, not the book. This script does the rest:
 Outputs are written only when their bytes change, so the build re-does only
 what a change really affects.
 """
+import hashlib
 import html
 import os
 import re
@@ -78,8 +79,21 @@ def contents_html(chapters, first_page):
     return '<ul class="toc">\n%s\n</ul>' % "\n".join(rows)
 
 
-def cmd_assemble(args):
+def front_matter(page, front, css, cache):
+    """The front matter's PDF, laid out again only when its HTML changed."""
+    if os.path.exists(cache + ".html") and os.path.exists(cache + ".pdf"):
+        with open(cache + ".html") as f:
+            if f.read() == page:
+                return cache + ".pdf"
     import weasyprint
+    pdf = weasyprint.HTML(string=page, base_url=os.path.dirname(os.path.abspath(front))) \
+        .write_pdf(stylesheets=[css])
+    write_if_changed(cache + ".pdf", pdf)
+    write_if_changed(cache + ".html", page.encode())
+    return cache + ".pdf"
+
+
+def cmd_assemble(args):
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject,
                                NumberObject, TextStringObject)
@@ -99,18 +113,15 @@ def cmd_assemble(args):
     with open(front) as f:
         template = string.Template(f.read())
     page = template.substitute(title=html.escape(title), contents=contents_html(entries, 0))
-    front_pdf = weasyprint.HTML(string=page, base_url=os.path.dirname(os.path.abspath(front))) \
-        .write_pdf(stylesheets=[css])
-    front_path = out + ".front.pdf"
-    with open(front_path, "wb") as f:
-        f.write(front_pdf)
+    with open(css, "rb") as f:
+        page += "<!-- %s -->" % hashlib.sha256(f.read()).hexdigest()  # a stylesheet edit lays it out again
+    front_path = front_matter(page, front, css, out + ".front")
     nfront = len(PdfReader(front_path).pages)
 
     writer = PdfWriter()
     writer.append(front_path, import_outline=False)
     for path in args.chapters:
         writer.append(path, import_outline=True)
-    os.unlink(front_path)
 
     # Contents entries become links to the bookmarks' destinations.
     for p in writer.pages[:nfront]:

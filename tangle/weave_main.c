@@ -132,7 +132,11 @@ static void yaml_str(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-/* Page metadata: book title, this page, previous/next, all chapters. */
+/*
+ * Page metadata: book title, this page, previous/next, all chapters' titles.
+ * Summaries are the front page's business: a page that listed them would be
+ * rendered again (and its PDF laid out again) whenever any summary changed.
+ */
 static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char *self)
 {
 	const struct meta *book = NULL;
@@ -183,8 +187,6 @@ static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char 
 		count++;
 		buf_printf(y, "- href: \"%s.html\"\n  title: ", m[i].slug);
 		yaml_str(y, m[i].title);
-		buf_puts(y, "\n  summary: ");
-		yaml_str(y, m[i].summary);
 		if ((long)i == here)
 			buf_puts(y, "\n  current: true");
 		buf_putc(y, '\n');
