@@ -6,7 +6,7 @@ PRESET  ?= default
 N       ?= 4
 # Open MPI refuses root and more ranks than cores unless told; the book's
 # own runs set the same (tangle/run_main.c), so commands stay the plain ones.
-MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 \
+MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 \
            $(if $(filter 0,$(shell id -u)),OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
 CHAPTERS = $(sort $(wildcard book/[0-9][0-9]-*.md))
 

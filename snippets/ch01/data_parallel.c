@@ -107,8 +107,8 @@ int main(int argc, char **argv)
         printf(" %.4f", ref[i]);
     printf("\n\n");
 
-    /* Enough repetitions for each measurement to last about 50 ms. */
-    reps = (int)(1e8 / (double)n) + 1;
+    /* Enough repetitions for each measurement to last some 25 ms. */
+    reps = (int)(5e7 / (double)n) + 1;
     bytes_add = 3.0 * sizeof(float) * (double)n * reps;
     bytes_copy = 2.0 * sizeof(float) * (double)n * reps;
     printf("%zu floats per array, %.1f MiB in all, %d repetitions\n", n,

@@ -190,13 +190,15 @@ def examples(clone, out):
             say("data-parallel add, %s: add/copy %s; best %.0f%%  %s (target >= %.0f%%)"
                 % (label, " ".join("%.0f%%" % (s * 100) for s in shares), max(shares) * 100,
                    verdict(max(shares) >= TARGETS["add_copy"]), TARGETS["add_copy"] * 100))
-    text = output("ch05-heavy")
-    threads = number(r"thread pool ([0-9.]+), process pool", text)
-    procs = number(r"process pool ([0-9.]+)$", text)
-    if threads and procs:
-        say("CPU-bound (heavy_computation) on %d cores: thread pool %.2fx %s, process pool %.2fx %s "
-            "(target >= %.1fx)" % (cores, threads, verdict(threads >= TARGETS["speedup"]), procs,
-                                   verdict(procs >= TARGETS["speedup"]), TARGETS["speedup"]))
+    for run_id, label in (("ch05-heavy", "5 items, 4 threads / 2 processes"),
+                          ("ch05-heavy-even", "4 items, 2 threads / 2 processes")):
+        text = output(run_id)
+        threads = number(r"thread pool ([0-9.]+), process pool", text)
+        procs = number(r"process pool ([0-9.]+)$", text)
+        if threads and procs:
+            say("CPU-bound (heavy_computation, %s) on %d cores: thread pool %.2fx %s, process pool "
+                "%.2fx %s (target >= %.1fx)" % (label, cores, threads, verdict(threads >= TARGETS["speedup"]),
+                                                procs, verdict(procs >= TARGETS["speedup"]), TARGETS["speedup"]))
     for run_id in ("ch01-fib_threads-2",):
         s = number(r"^speedup ([0-9.]+) with", output(run_id))
         if s:
