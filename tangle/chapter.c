@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,10 +18,44 @@ struct lines {
 	size_t n;
 };
 
+/*
+ * Offset of the first byte that is not UTF-8 text (a NUL, a byte outside a
+ * valid sequence), or len. Eight bytes at a time while they are all ASCII
+ * and none is NUL: a chapter is mostly that.
+ */
+static size_t first_bad_byte(const char *text, size_t len)
+{
+	const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c;
+		size_t n;
+
+		if (i + 8 <= len) {
+			uint64_t w;
+
+			memcpy(&w, text + i, 8);
+			if (!(w & high) && !((w - ones) & ~w & high)) {
+				i += 8;
+				continue;
+			}
+		}
+		c = (unsigned char)text[i];
+		if (c == 0)
+			return i;
+		n = c < 0x80 ? 1 : utf8_sequence((const unsigned char *)text + i, len - i);
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
 static int split_lines(struct lines *ls, const char *path, const char *text,
 		       size_t len, struct diag *d)
 {
-	size_t cap = 0, start = 0;
+	size_t cap = 0, start = 0, bad = first_bad_byte(text, len);
 	int lineno = 1, errors = d->errors;
 
 	ls->v = NULL;
@@ -28,20 +63,15 @@ static int split_lines(struct lines *ls, const char *path, const char *text,
 	while (start < len) {
 		const char *nl = memchr(text + start, '\n', len - start);
 		size_t end = nl ? (size_t)(nl - text) : len;
-		const char *nul = memchr(text + start, '\0', end - start);
 
-		if (nul && d->errors == errors)
-			diag_error(d, path, lineno, (int)(nul - (text + start)) + 1,
-				   "NUL byte in the chapter; a chapter is text");
-		for (size_t i = start; i < end && d->errors == errors;) {
-			size_t n = (unsigned char)text[i] < 0x80 ? 1
-				   : utf8_sequence((const unsigned char *)text + i, end - i);
-
-			if (n == 0)
-				diag_error(d, path, lineno, (int)(i - start) + 1,
+		if (bad >= start && bad < end && d->errors == errors) {
+			if (text[bad] == '\0')
+				diag_error(d, path, lineno, (int)(bad - start) + 1,
+					   "NUL byte in the chapter; a chapter is text");
+			else
+				diag_error(d, path, lineno, (int)(bad - start) + 1,
 					   "invalid UTF-8 (byte 0x%02x); chapters are UTF-8 text",
-					   (unsigned char)text[i]);
-			i += n ? n : 1;
+					   (unsigned char)text[bad]);
 		}
 		if (end > start && text[end - 1] == '\r' && d->errors == errors)
 			diag_error(d, path, lineno, (int)(end - start),

@@ -150,7 +150,7 @@ char *buf_detach(struct buf *b)
 void strlist_take(struct strlist *l, char *s)
 {
 	if (l->len == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
+		l->cap = l->cap ? l->cap * 2 : 2;	/* most lists hold a class or two */
 		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
 	}
 	l->items[l->len++] = s;
