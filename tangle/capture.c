@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 volatile sig_atomic_t capture_group;
+volatile sig_atomic_t capture_stop;
 
 static double now(void)
 {
@@ -183,6 +184,17 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 		 * The shell is gone but something it started still holds the pipe:
 		 * give it a moment, then treat it as left behind, not as a timeout.
 		 */
+		if (capture_stop) {
+			r->interrupted = true;
+			kill(-pid, SIGKILL);
+			reap_leftovers(self, pid);
+			if (!exited) {
+				waitpid(pid, &status, 0);
+				exited = true;
+				r->wall = now() - start;
+			}
+			break;
+		}
 		if (exited && !termed && linger_until > 0 && t >= linger_until)
 			break;
 		if (exited && !termed && linger_until > 0 && linger_until < wake)

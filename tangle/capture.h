@@ -38,6 +38,7 @@ struct capture_result {
 	int signal;		/**< the signal that ended it, or 0 */
 	double wall;		/**< seconds from start to the shell's exit */
 	int leftovers;		/**< processes still alive after the shell ended, killed */
+	bool interrupted;	/**< stopped by capture_stop */
 };
 
 /**
@@ -46,6 +47,13 @@ struct capture_result {
  * command's own session never sees the terminal's Ctrl-C.
  */
 extern volatile sig_atomic_t capture_group;
+
+/**
+ * Set by the caller's signal handler (to the signal's number) to stop the
+ * run: capture_run() kills what is left and returns at once, with
+ * capture_result.interrupted set, so that the caller can clean up.
+ */
+extern volatile sig_atomic_t capture_stop;
 
 /**
  * Run @p o->command and fill @p r. Returns 0 when the command could be run

@@ -171,7 +171,8 @@ function(lit_run id)
     PROCESSORS ${A_RANKS}
     FIXTURES_REQUIRED book_suite
     SKIP_RETURN_CODE 77)
-  set_property(TEST ${id} APPEND PROPERTY ENVIRONMENT "BOOK_SUITE=${CMAKE_BINARY_DIR}")
+  set_property(TEST ${id} APPEND PROPERTY ENVIRONMENT "BOOK_SUITE=${CMAKE_BINARY_DIR}"
+    "TMPDIR=${CMAKE_BINARY_DIR}/suite-tmp")
   if(A_SERIAL)
     set_tests_properties(${id} PROPERTIES RUN_SERIAL TRUE)
   endif()

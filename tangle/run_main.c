@@ -246,16 +246,15 @@ static char *metadata(const char *id, const char *chapter, int line, const struc
 
 /*
  * Interrupted (Ctrl-C in the build, a CTest timeout): the command runs in its
- * own session, out of reach of the terminal's signals, so kill its group
- * before dying of the same signal. Nothing has been written yet: the outputs
- * stay as they were.
+ * own session, out of reach of the terminal's signals, so kill its group now
+ * and let capture_run() return; main() then removes what the run made and
+ * dies of the same signal, having written no output.
  */
 static void interrupted(int sig)
 {
+	capture_stop = sig;
 	if (capture_group > 0)
 		kill(-capture_group, SIGKILL);
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -439,6 +438,14 @@ int main(int argc, char **argv)
 		remove_tree(tmpdir);
 		free(session);
 		free(tmpdir);
+	}
+	if (capture_stop) {
+		/* Nothing written: the outputs stay as they were. */
+		int sig = capture_stop;
+
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 128 + sig;
 	}
 
 	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);

@@ -89,12 +89,15 @@ class WebSocket:
 class Browser:
     def __init__(self, executable):
         self.profile = tempfile.mkdtemp(prefix="chromium-")
+        # Chromium makes temporary directories of its own: inside the profile,
+        # which close() removes, rather than in the suite's TMPDIR.
+        env = dict(os.environ, TMPDIR=self.profile)
         self.proc = subprocess.Popen(
             [executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", "--hide-scrollbars", "--allow-file-access-from-files",
              "--user-data-dir=" + self.profile, "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         port_file = os.path.join(self.profile, "DevToolsActivePort")
         for _ in range(300):
             if os.path.exists(port_file) and open(port_file).read().count("\n") >= 1:

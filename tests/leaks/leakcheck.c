@@ -1,10 +1,12 @@
 /*
  * leakcheck - after the whole test suite, nothing the suite started is left
  * behind: no POSIX shared memory object or named semaphore (both live in
- * /dev/shm), no POSIX message queue, no process.
+ * /dev/shm), no POSIX message queue, no process, no temporary file (every
+ * test's TMPDIR is the suite's own directory, BINARY/suite-tmp, which
+ * "baseline" empties and "check tmp" requires empty again).
  *
  *   leakcheck baseline STATE --source DIR --binary DIR
- *   leakcheck check shm|mqueue|processes STATE --source DIR --binary DIR [--grace S]
+ *   leakcheck check shm|mqueue|processes|tmp STATE --source DIR --binary DIR [--grace S]
  *   leakcheck selftest --source DIR --binary DIR
  *
  * "baseline" runs first (a CTest fixture setup) and records what exists;
@@ -40,6 +42,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <sched.h>
@@ -612,6 +615,57 @@ static size_t left_processes(const struct baseline *b, double grace, int *pids, 
 	return count;
 }
 
+/* The suite's TMPDIR: every test's temporary files go there. */
+static char *suite_tmp(void)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/suite-tmp", binary_dir);
+	return path;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	if (ftw->level > 0)
+		remove(path);
+	return 0;
+}
+
+/* Create the suite's TMPDIR, or empty what an interrupted suite left in it. */
+static int prepare_suite_tmp(void)
+{
+	struct names old = {0};
+
+	if (mkdir(suite_tmp(), 0777) < 0 && errno != EEXIST) {
+		fprintf(stderr, "leakcheck: %s: %s\n", suite_tmp(), strerror(errno));
+		return EXIT_ERROR;
+	}
+	list_dir(suite_tmp(), &old);
+	if (old.len)
+		printf("baseline: removed %zu entr%s an earlier, interrupted suite left in %s\n",
+		       old.len, old.len == 1 ? "y" : "ies", suite_tmp());
+	names_free(&old);
+	nftw(suite_tmp(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return EXIT_CLEAN;
+}
+
+/* What is still in @p dir after up to @p grace seconds. */
+static size_t left_in_dir(const char *dir, double grace, struct names *left)
+{
+	for (double waited = 0;; waited += 0.1) {
+		names_free(left);
+		list_dir(dir, left);
+		if (!left->len || waited >= grace)
+			break;
+		usleep(100000);
+	}
+	for (size_t i = 0; i < left->len; i++)
+		printf("LEFT BEHIND: %s/%s\n", dir, left->items[i]);
+	return left->len;
+}
+
 static int check(const char *what, const char *file, double grace)
 {
 	struct baseline b;
@@ -643,8 +697,11 @@ static int check(const char *what, const char *file, double grace)
 		n = left_processes(&b, grace, pids, 256);
 		printf("processes: %zu of the suite's still running (carrying BOOK_SUITE=%s)\n",
 		       n, binary_dir);
+	} else if (!strcmp(what, "tmp")) {
+		n = left_in_dir(suite_tmp(), grace, &left);
+		printf("temporary files: %zu left in the suite's TMPDIR, %s\n", n, suite_tmp());
 	} else {
-		fprintf(stderr, "leakcheck: check what? shm, mqueue or processes, not '%s'\n", what);
+		fprintf(stderr, "leakcheck: check what? shm, mqueue, processes or tmp, not '%s'\n", what);
 		baseline_free(&b);
 		return EXIT_ERROR;
 	}
@@ -745,6 +802,25 @@ static int selftest(void)
 	printf("selftest: left-behind process %s (%zu reported)\n", found ? "reported" : "NOT REPORTED", n);
 	failures += !found;
 
+	{
+		/* A temporary file left behind, in a directory of the selftest's own. */
+		char dir[] = "/tmp/leakcheck-tmp-XXXXXX", file[64];
+		struct names in = {0};
+
+		if (mkdtemp(dir)) {
+			snprintf(file, sizeof(file), "%s/left.txt", dir);
+			fd = open(file, O_CREAT | O_WRONLY, 0600);
+			if (fd >= 0)
+				close(fd);
+			found = left_in_dir(dir, 0, &in) == 1 && names_has(&in, "left.txt");
+			printf("selftest: temporary file %s\n", found ? "reported" : "NOT REPORTED");
+			failures += !found;
+			names_free(&in);
+			unlink(file);
+			rmdir(dir);
+		}
+	}
+
 	/* Remove them again. */
 	kill(sleeper, SIGKILL);
 	while (waitpid(sleeper, &status, 0) < 0 && errno == EINTR)
@@ -764,7 +840,7 @@ static int selftest(void)
 static _Noreturn void usage(void)
 {
 	fputs("usage: leakcheck baseline STATE --source DIR --binary DIR\n"
-	      "       leakcheck check shm|mqueue|processes STATE --source DIR --binary DIR [--grace S]\n"
+	      "       leakcheck check shm|mqueue|processes|tmp STATE --source DIR --binary DIR [--grace S]\n"
 	      "       leakcheck selftest --source DIR --binary DIR\n", stderr);
 	exit(EXIT_ERROR);
 }
@@ -804,8 +880,11 @@ int main(int argc, char **argv)
 		usage();
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	self_exe[n > 0 ? n : 0] = '\0';
-	if (!strcmp(args[0], "baseline") && nargs == 2)
-		return write_state(args[1]);
+	if (!strcmp(args[0], "baseline") && nargs == 2) {
+		int rc = prepare_suite_tmp();
+
+		return rc == EXIT_CLEAN ? write_state(args[1]) : rc;
+	}
 	if (!strcmp(args[0], "check") && nargs == 3)
 		return check(args[1], args[2], grace);
 	if (!strcmp(args[0], "selftest") && nargs == 1)
