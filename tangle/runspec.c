@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -105,10 +106,17 @@ const char *regex_problem(const char *re)
 			char *bound;
 			long lo = strtol(p + 1, &bound, 10), hi = lo;
 
-			if (*bound == ',')
-				hi = (bound[1] >= '0' && bound[1] <= '9') ? strtol(bound + 1, &bound, 10) : lo + 1;
+			if (*bound == ',') {
+				/* {n,m}, or {n,}: at least n, copied n times and once more */
+				if (bound[1] >= '0' && bound[1] <= '9')
+					hi = strtol(bound + 1, &bound, 10);
+				else
+					bound++;
+			}
 			if (*bound != '}')
 				return NULL;	/* not an interval: regcomp will say */
+			if (lo > RE_DUP_MAX || hi > RE_DUP_MAX)
+				return "a repetition bound above RE_DUP_MAX";
 			factor = (double)(hi > lo ? hi : lo) + 1;
 			p = bound;
 		} else {
