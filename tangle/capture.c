@@ -19,6 +19,13 @@
 volatile sig_atomic_t capture_group;
 volatile sig_atomic_t capture_stop;
 
+static void sleep_briefly(void)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+
+	nanosleep(&ts, NULL);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -121,18 +128,31 @@ static size_t list_children(pid_t self, pid_t except, pid_t *out, bool *zombie, 
 /*
  * Kill and reap whatever the command left behind. Killing a process orphans
  * its children, which the subreaper setting hands to us: repeat until none.
+ * With @p grace, a process first gets that long to end by itself: one that
+ * is on its way out when the command returns (a launcher's daemon, say) was
+ * not left behind.
  */
-static int reap_leftovers(pid_t self, pid_t main_child)
+static int reap_leftovers(pid_t self, pid_t main_child, double grace)
 {
 	int count = 0;
+	double until = now() + grace;
 
 	for (int round = 0; round < 100; round++) {
 		pid_t kids[256];
 		bool zombie[256];
-		size_t n = list_children(self, main_child, kids, zombie, 256);
+		size_t n = list_children(self, main_child, kids, zombie, 256), alive = 0;
 
 		if (n == 0)
 			break;
+		for (size_t i = 0; i < n; i++)
+			alive += !zombie[i];
+		if (alive && now() < until) {
+			for (size_t i = 0; i < n; i++)
+				if (zombie[i])
+					waitpid(kids[i], NULL, 0);
+			sleep_briefly();
+			continue;
+		}
 		for (size_t i = 0; i < n; i++) {
 			if (!zombie[i])
 				kill(kids[i], SIGKILL);
@@ -187,7 +207,7 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 		if (capture_stop) {
 			r->interrupted = true;
 			kill(-pid, SIGKILL);
-			reap_leftovers(self, pid);
+			reap_leftovers(self, pid, 0);
 			if (!exited) {
 				waitpid(pid, &status, 0);
 				exited = true;
@@ -208,7 +228,7 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 				continue;
 			}
 			kill(-pid, SIGKILL);
-			reap_leftovers(self, pid);	/* escaped the group: still ours */
+			reap_leftovers(self, pid, 0);	/* escaped the group: still ours */
 			if (!exited) {
 				waitpid(pid, &status, 0);
 				exited = true;
@@ -246,9 +266,9 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 	 * to us, whether they stayed in the group or left it. Count and kill
 	 * them, then anything of the group that was not yet orphaned.
 	 */
-	r->leftovers = reap_leftovers(self, pid);
+	r->leftovers = reap_leftovers(self, pid, r->timed_out ? 0 : 0.5);
 	kill(-pid, SIGKILL);
-	r->leftovers += reap_leftovers(self, pid);
+	r->leftovers += reap_leftovers(self, pid, 0);
 	capture_group = 0;
 	if (r->timed_out)
 		r->leftovers = 0;	/* killing everything is what a timeout does */

@@ -18,6 +18,7 @@ int test_skip_and_wrapped_mpiexec(void);
 int test_capture_order_and_status(void);
 int test_capture_timeout_kills_everything(void);
 int test_capture_leftovers(void);
+int test_capture_exiting_child_is_not_left(void);
 int test_capture_output_cap(void);
 int test_sanitize_output(void);
 int test_sanitize_long_output(void);
@@ -53,6 +54,7 @@ static const struct test tests[] = {
 	{"capture_order_and_status", test_capture_order_and_status},
 	{"capture_timeout_kills_everything", test_capture_timeout_kills_everything},
 	{"capture_leftovers", test_capture_leftovers},
+	{"capture_exiting_child_is_not_left", test_capture_exiting_child_is_not_left},
 	{"capture_output_cap", test_capture_output_cap},
 	{"sanitize_output", test_sanitize_output},
 	{"sanitize_long_output", test_sanitize_long_output},

@@ -215,6 +215,18 @@ int test_capture_leftovers(void)
 	return 0;
 }
 
+int test_capture_exiting_child_is_not_left(void)
+{
+	struct capture_result r;
+
+	/* The child ends a tenth of a second after the command: on its way out, not left. */
+	run_command("sleep 0.1 >/dev/null 2>&1 & echo done", 5, &r);
+	EXPECT(!r.timed_out && r.exit_status == 0);
+	EXPECT(r.leftovers == 0);
+	capture_result_free(&r);
+	return 0;
+}
+
 int test_capture_output_cap(void)
 {
 	struct capture_opts o = {"head -c 100000 /dev/zero", NULL, 10, 0.5, 1000, NULL};
