@@ -114,7 +114,9 @@ int main(int argc, char **argv)
     printf("%zu floats per array, %.1f MiB in all, %d repetitions\n", n,
            3.0 * sizeof(float) * (double)n / (1 << 20), reps);
 #ifdef _SC_LEVEL3_CACHE_SIZE
-    printf("last-level cache: %ld MiB\n", sysconf(_SC_LEVEL3_CACHE_SIZE) >> 20);
+    long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);   /* 0 where glibc cannot tell */
+    if (l3 > 0)
+        printf("last-level cache: %ld MiB\n", l3 >> 20);
 #endif
     printf("threads  add GB/s  copy GB/s  add/copy  (best of 3)\n");
     for (int t = 1; t <= 4; t *= 2) {

@@ -15,6 +15,7 @@ enum { THREADS = 9 };
 struct my_thread {
     char name[20];              /* "Thread#" and any int */
     int duration;               /* in units */
+    pid_t pid;                  /* getpid() as the thread saw it */
 };
 
 static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -36,7 +37,8 @@ static void *lock_around_print(void *arg)
     struct my_thread *t = arg;
 
     check(pthread_mutex_lock(&thread_lock), "pthread_mutex_lock");
-    printf("---> %s running, belonging to process ID %d\n", t->name, (int)getpid());
+    t->pid = getpid();
+    printf("---> %s running, belonging to process ID %d\n", t->name, (int)t->pid);
     check(pthread_mutex_unlock(&thread_lock), "pthread_mutex_unlock");
     sleep_counted(t->duration);
     printf("---> %s over\n", t->name);
@@ -48,7 +50,8 @@ static void *lock_through_sleep(void *arg)
     struct my_thread *t = arg;
 
     check(pthread_mutex_lock(&thread_lock), "pthread_mutex_lock");
-    printf("---> %s running, belonging to process ID %d\n", t->name, (int)getpid());
+    t->pid = getpid();
+    printf("---> %s running, belonging to process ID %d\n", t->name, (int)t->pid);
     sleep_counted(t->duration);
     printf("---> %s over\n", t->name);
     check(pthread_mutex_unlock(&thread_lock), "pthread_mutex_unlock");
@@ -61,7 +64,7 @@ int main(int argc, char **argv)
     struct my_thread threads[THREADS];
     pthread_t ids[THREADS];
     struct rng r;
-    int longest = 0, sum = 0;
+    int longest = 0, sum = 0, in_main = 0;
     double start;
 
     rng_seed(&r, 2);
@@ -79,10 +82,13 @@ int main(int argc, char **argv)
                              &threads[i]), "pthread_create");
     for (int i = 0; i < THREADS; i++)
         check(pthread_join(ids[i], NULL), "pthread_join");
+    for (int i = 0; i < THREADS; i++)
+        in_main += threads[i].pid == getpid();
     printf("End\n");
     printf("--- %.3f seconds ---\n", now_seconds() - start);
     printf("durations: longest %d units, sum %d units (one unit is %g ms)\n",
            longest, sum, unit_ms());
     printf("most threads sleeping at once: %d\n", atomic_load(&most_sleeping));
+    printf("threads that saw main's process ID: %d of %d\n", in_main, THREADS);
     return 0;
 }
