@@ -12,11 +12,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A chapter is split into lines once; blocks keep views into it. */
+/*
+ * The chapter is read line by line, once. Only the lines of block bodies are
+ * kept (a chapter is mostly prose, which no later pass reads by line); they
+ * go to one array, and each block is a slice of it.
+ */
+struct cursor {
+	const char *text;
+	size_t len;
+	size_t pos;		/* start of the next line */
+	int lineno;		/* its number */
+};
+
+static bool next_line(struct cursor *cur, struct line *l)
+{
+	const char *nl;
+	size_t end;
+
+	if (cur->pos >= cur->len)
+		return false;
+	nl = memchr(cur->text + cur->pos, '\n', cur->len - cur->pos);
+	end = nl ? (size_t)(nl - cur->text) : cur->len;
+	*l = (struct line){cur->text + cur->pos, (unsigned)(end - cur->pos), cur->lineno++, 0, 0, 0, 0};
+	cur->pos = end + 1;
+	return true;
+}
+
 struct lines {
 	struct line *v;
 	size_t n;
+	size_t cap;
 };
+
+static void push_line(struct lines *ls, const struct line *l)
+{
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 256;
+		ls->v = xrealloc(ls->v, ls->cap * sizeof(*ls->v));
+	}
+	ls->v[ls->n++] = *l;
+}
 
 /*
  * Offset of the first byte that is not UTF-8 text (a NUL, a byte outside a
@@ -52,40 +87,62 @@ static size_t first_bad_byte(const char *text, size_t len)
 	return len;
 }
 
-static int split_lines(struct lines *ls, const char *path, const char *text,
-		       size_t len, struct diag *d)
+/* Offset of the first carriage return that ends a line, or len. */
+static size_t first_crlf(const char *text, size_t len)
 {
-	size_t cap = 0, start = 0, bad = first_bad_byte(text, len);
-	int lineno = 1, errors = d->errors;
+	const char *cr = text;
 
-	ls->v = NULL;
-	ls->n = 0;
-	while (start < len) {
-		const char *nl = memchr(text + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - text) : len;
+	while ((cr = memchr(cr, '\r', len - (size_t)(cr - text)))) {
+		size_t at = (size_t)(cr - text);
 
-		if (bad >= start && bad < end && d->errors == errors) {
-			if (text[bad] == '\0')
-				diag_error(d, path, lineno, (int)(bad - start) + 1,
-					   "NUL byte in the chapter; a chapter is text");
-			else
-				diag_error(d, path, lineno, (int)(bad - start) + 1,
-					   "invalid UTF-8 (byte 0x%02x); chapters are UTF-8 text",
-					   (unsigned char)text[bad]);
-		}
-		if (end > start && text[end - 1] == '\r' && d->errors == errors)
-			diag_error(d, path, lineno, (int)(end - start),
-				   "CRLF line ending; chapters use LF line endings (try: sed -i 's/\\r$//' %s)",
-				   path);
-		if (ls->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			ls->v = xrealloc(ls->v, cap * sizeof(*ls->v));
-		}
-		ls->v[ls->n] = (struct line){text + start, (unsigned)(end - start), lineno++, 0, 0, 0, 0};
-		ls->n++;
-		start = end + 1;
+		if (at + 1 == len || text[at + 1] == '\n')
+			return at;
+		cr++;
 	}
-	return d->errors == errors ? 0 : -1;
+	return len;
+}
+
+/* Line number of offset at, and the offset where that line starts. */
+static int line_of(const char *text, size_t at, size_t *line_start)
+{
+	const char *p = text, *nl;
+	int lineno = 1;
+
+	while ((nl = memchr(p, '\n', at - (size_t)(p - text)))) {
+		p = nl + 1;
+		lineno++;
+	}
+	*line_start = (size_t)(p - text);
+	return lineno;
+}
+
+/*
+ * A chapter is UTF-8 text with LF line endings. The first offence is
+ * reported (a bad byte before a CRLF on the same line); returns 0 or -1.
+ */
+static int check_text(const char *path, const char *text, size_t len, struct diag *d)
+{
+	size_t bad = first_bad_byte(text, len), crlf = first_crlf(text, len), start;
+	int lineno;
+
+	if (bad == len && crlf == len)
+		return 0;
+	if (bad < len && (crlf == len || line_of(text, bad, &start) <= line_of(text, crlf, &start))) {
+		lineno = line_of(text, bad, &start);
+		if (text[bad] == '\0')
+			diag_error(d, path, lineno, (int)(bad - start) + 1,
+				   "NUL byte in the chapter; a chapter is text");
+		else
+			diag_error(d, path, lineno, (int)(bad - start) + 1,
+				   "invalid UTF-8 (byte 0x%02x); chapters are UTF-8 text",
+				   (unsigned char)text[bad]);
+	} else {
+		lineno = line_of(text, crlf, &start);
+		diag_error(d, path, lineno, (int)(crlf - start) + 1,
+			   "CRLF line ending; chapters use LF line endings (try: sed -i 's/\\r$//' %s)",
+			   path);
+	}
+	return -1;
 }
 
 /* Columns are 1-based byte offsets; a line may be indented up to 3 spaces. */
@@ -197,28 +254,31 @@ static void add_block(struct chapter *c, struct block *b)
 	c->blocks[c->nblocks++] = *b;
 }
 
-/* Title: the first "# " heading outside fences; summary: the paragraph after it. */
-static void find_title(struct chapter *c, const struct lines *ls, size_t i)
+/*
+ * Title: the first "# " heading outside fences, the line l; summary: the
+ * paragraph after it, read from a copy of the cursor that is past l.
+ */
+static void find_title(struct chapter *c, const struct line *l, struct cursor after)
 {
-	const struct line *l = &ls->v[i];
 	const char *s = l->text + 2;
 	size_t n = l->len - 2;
 	struct buf para = {0};
+	struct line next;
+	bool more;
 
 	trim(&s, &n);
 	c->title = xstrndup(s, n);
 	c->title_line = l->lineno;
-	for (i++; i < ls->n && ls->v[i].len == 0; i++)
+	while ((more = next_line(&after, &next)) && next.len == 0)
 		;
-	for (; i < ls->n && ls->v[i].len > 0; i++) {
-		l = &ls->v[i];
-		if (l->text[0] == '#' || l->text[0] == '`' || l->text[0] == '~' ||
-		    l->text[0] == ':' || l->text[0] == '<')
+	for (; more && next.len > 0; more = next_line(&after, &next)) {
+		if (next.text[0] == '#' || next.text[0] == '`' || next.text[0] == '~' ||
+		    next.text[0] == ':' || next.text[0] == '<')
 			break;
 		if (para.len)
 			buf_putc(&para, ' ');
-		s = l->text;
-		n = l->len;
+		s = next.text;
+		n = next.len;
 		trim(&s, &n);
 		buf_add(&para, s, n);
 	}
@@ -244,7 +304,10 @@ int chapter_names(const char *path, char **slug, char **tag)
 /* Parse c->text, already filled; c is otherwise empty. */
 static int parse_text(struct chapter *c, const char *path, struct diag *d)
 {
-	struct lines ls;
+	struct cursor cur = {c->text, c->text_len, 0, 1};
+	struct lines body = {0};
+	size_t *first = NULL, first_cap = 0;	/* per block: index of its first line in body */
+	struct line l;
 	int errors = d->errors;
 
 	c->path = xstrdup(path);
@@ -252,73 +315,82 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
 		return -1;
 	}
-	if (split_lines(&ls, path, c->text, c->text_len, d) < 0) {
-		free(ls.v);
+	if (check_text(path, c->text, c->text_len, d) < 0)
 		return -1;
-	}
-	for (size_t i = 0; i < ls.n; i++) {
-		struct line *l = &ls.v[i];
+	while (next_line(&cur, &l)) {
 		struct block b;
-		size_t flen, info, indent, j;
+		struct line bl;
+		size_t flen, info, indent, start = body.n;
 		const char *is;
 		size_t ilen;
+		bool closed = false;
 		char fch;
 
-		if (!is_opening_fence(l, &fch, &flen, &info, &indent)) {
-			if (!c->title && l->len > 2 && l->text[0] == '#' && l->text[1] == ' ')
-				find_title(c, &ls, i);
+		if (!is_opening_fence(&l, &fch, &flen, &info, &indent)) {
+			if (!c->title && l.len > 2 && l.text[0] == '#' && l.text[1] == ' ')
+				find_title(c, &l, cur);
 			continue;
 		}
 		memset(&b, 0, sizeof(b));
-		b.line = l->lineno;
+		b.line = l.lineno;
 		b.col = (int)indent + 1;
-		is = l->text + info;
-		ilen = l->len - info;
+		is = l.text + info;
+		ilen = l.len - info;
 		while (ilen && (*is == ' ' || *is == '\t')) {
 			is++;
 			ilen--;
 		}
-		b.info_col = (int)(is - l->text) + 1;
+		b.info_col = (int)(is - l.text) + 1;
 		trim(&is, &ilen);
 		if (ilen && is[0] == '{')
-			attrs_parse(&b.attrs, is, ilen, path, l->lineno, b.info_col, d);
+			attrs_parse(&b.attrs, is, ilen, path, l.lineno, b.info_col, d);
 		else if (ilen)
 			b.lang = xstrndup(is, strcspn(is, " \t") < ilen ? strcspn(is, " \t") : ilen);
-		for (j = i + 1; j < ls.n; j++)
-			if (is_closing_fence(&ls.v[j], fch, flen))
-				break;
-		if (j == ls.n) {
-			diag_error(d, path, b.line, b.col,
-				   "unclosed code fence: no closing %.*s before the end of the chapter",
-				   (int)flen, l->text + indent);
-			attrs_free(&b.attrs);
-			free(b.lang);
-			break;
-		}
-		b.nlines = j - i - 1;
-		b.lines = &ls.v[i + 1];	/* a slice of the chapter's lines, not a copy */
-		for (size_t k = 0; k < b.nlines; k++) {
+		while (next_line(&cur, &bl)) {
 			const char *name;
 			size_t nlen, ind;
 
+			if (is_closing_fence(&bl, fch, flen)) {
+				closed = true;
+				break;
+			}
 			/* Strip the fence's indentation from the body, as CommonMark does. */
-			for (size_t s = 0; s < indent && b.lines[k].len && b.lines[k].text[0] == ' '; s++) {
-				b.lines[k].text++;
-				b.lines[k].len--;
+			for (size_t s = 0; s < indent && bl.len && bl.text[0] == ' '; s++) {
+				bl.text++;
+				bl.len--;
 			}
-			if (line_reference(&b.lines[k], &name, &nlen, &ind)) {
-				b.lines[k].ref_off = (unsigned)(name - b.lines[k].text);
-				b.lines[k].ref_len = (unsigned)nlen;
-				b.lines[k].indent = (unsigned)ind;
+			if (line_reference(&bl, &name, &nlen, &ind)) {
+				bl.ref_off = (unsigned)(name - bl.text);
+				bl.ref_len = (unsigned)nlen;
+				bl.indent = (unsigned)ind;
 			}
+			push_line(&body, &bl);
 		}
-		b.close_line = ls.v[j].lineno;
+		if (!closed) {
+			diag_error(d, path, b.line, b.col,
+				   "unclosed code fence: no closing %.*s before the end of the chapter",
+				   (int)flen, l.text + indent);
+			attrs_free(&b.attrs);
+			free(b.lang);
+			body.n = start;
+			break;
+		}
+		b.nlines = body.n - start;
+		b.close_line = bl.lineno;
 		classify(&b, path, d);
 		add_block(c, &b);
-		i = j;
+		if (first_cap < c->blocks_cap) {
+			first_cap = c->blocks_cap;
+			first = xrealloc(first, first_cap * sizeof(*first));
+		}
+		first[c->nblocks - 1] = start;
 	}
-	c->lines = ls.v;	/* the blocks' lines live here */
-	c->nlines = ls.n;
+	/* The array is complete: the blocks' slices of it can be made. */
+	c->lines = body.v;
+	c->nlines = body.n;
+	for (size_t i = 0; i < c->nblocks; i++)
+		c->blocks[i].lines = c->blocks[i].nlines ? c->lines + first[i] : NULL;
+	free(first);
 	return d->errors == errors ? 0 : -1;
 }
 

@@ -72,8 +72,8 @@ struct chapter {
 	struct block *blocks; /**< the fenced blocks, in order */
 	size_t nblocks;	/**< number of blocks */
 	size_t blocks_cap;	/**< blocks allocated */
-	struct line *lines;	/**< every line of the chapter; blocks point into it */
-	size_t nlines;		/**< number of lines */
+	struct line *lines;	/**< the lines of every block body, in order; blocks point into it */
+	size_t nlines;		/**< number of those lines */
 };
 
 /**
