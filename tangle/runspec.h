@@ -108,9 +108,10 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
 /**
  * What makes the extended regex @p re unfit for the book, or NULL. Adjacent
  * repetition operators ("a++") are undefined in POSIX and make glibc's
- * regcomp() expand the pattern exponentially; so does a product of bounds
- * that grows too large ("((a{99}){99}){99}"). The compiler is never given
- * such a pattern.
+ * regcomp() expand the pattern exponentially; a product of bounds that grows
+ * too large ("((a{99}){99}){99}") or one large bound ("a{0,4999}") makes it
+ * take time and memory that grow with the square of the copies. The
+ * compiler is never given such a pattern.
  */
 const char *regex_problem(const char *re);
 

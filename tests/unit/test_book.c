@@ -134,7 +134,9 @@ int test_web_errors(void)
 	bad("# T\n```{.console .run}\n$ true\ncontains: ^(S10++++0\n```\n",
 	    "01-bad.md:4:11: error: bad regular expression '^(S10++++0': adjacent repetition operators", NULL);
 	bad("# T\n```{.console .run}\n$ true\ncontains: (((a{99}){99}){99})\n```\n",
-	    "repetitions nested too deep for glibc's regcomp", NULL);
+	    "its repetitions expand to more than 2000 copies", NULL);
+	bad("# T\n```{.console .run}\n$ true\ncontains: a{0,4999}\n```\n",
+	    "its repetitions expand to more than 2000 copies", NULL);
 	bad("# T\n```{.console .run timeot=3}\n$ true\n```\n",
 	    "01-bad.md:2:19: error: unknown attribute 'timeot' on a run block", NULL);
 	bad("# T\n```{.console .run .volatile}\n$ true\noutput: x\n```\n",
