@@ -25,13 +25,32 @@ static size_t word_len(const char *s, size_t len)
 	return n;
 }
 
-static void add_kv(struct attrs *a, char *key, char *value, int col)
+/* Arrays in the arena grow by copying: they are short. */
+static void add_kv(struct attrs *a, struct arena *mem, char *key, char *value, int col)
 {
-	a->kvs = xrealloc(a->kvs, (a->nkvs + 1) * sizeof(*a->kvs));
-	a->kvs[a->nkvs].key = key;
-	a->kvs[a->nkvs].value = value;
-	a->kvs[a->nkvs].col = col;
-	a->nkvs++;
+	if ((a->nkvs & (a->nkvs - 1)) == 0) {	/* 0, 1, 2, 4...: full */
+		struct attr_kv *kvs = arena_alloc(mem, (a->nkvs ? 2 * a->nkvs : 1) * sizeof(*kvs));
+
+		if (a->nkvs)
+			memcpy(kvs, a->kvs, a->nkvs * sizeof(*kvs));
+		a->kvs = kvs;
+	}
+	a->kvs[a->nkvs++] = (struct attr_kv){key, value, col};
+}
+
+static void add_class(struct attrs *a, struct arena *mem, char *name)
+{
+	struct strlist *l = &a->classes;
+
+	if (l->len == l->cap) {
+		char **items = arena_alloc(mem, (l->cap ? 2 * l->cap : 2) * sizeof(*items));
+
+		if (l->len)
+			memcpy(items, l->items, l->len * sizeof(*items));
+		l->items = items;
+		l->cap = l->cap ? 2 * l->cap : 2;
+	}
+	l->items[l->len++] = name;
 }
 
 /*
@@ -39,26 +58,30 @@ static void add_kv(struct attrs *a, char *key, char *value, int col)
  * unescaped value in *out and returns the number of bytes consumed; returns
  * 0 when the closing quote is missing.
  */
-static size_t parse_quoted(const char *s, size_t len, char **out)
+static size_t parse_quoted(const char *s, size_t len, struct arena *mem, char **out)
 {
-	char quote = s[0];
-	struct buf v = {0};
+	char quote = s[0], *v = NULL;
+	size_t n = 0;
 
 	for (size_t i = 1; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			buf_putc(&v, s[++i]);
-		} else if (s[i] == quote) {
-			*out = buf_detach(&v);
+		if (s[i] == quote) {
+			v = arena_alloc(mem, i);	/* the unescaped value is shorter */
+			for (size_t k = 1; k < i; k++) {
+				if (s[k] == '\\')
+					k++;
+				v[n++] = s[k];
+			}
+			v[n] = '\0';
+			*out = v;
 			return i + 1;
-		} else {
-			buf_putc(&v, s[i]);
 		}
+		if (s[i] == '\\')
+			i++;
 	}
-	buf_free(&v);
 	return 0;
 }
 
-int attrs_parse(struct attrs *a, const char *text, size_t len,
+int attrs_parse(struct attrs *a, struct arena *mem, const char *text, size_t len,
 		const char *file, int line, int col, struct diag *d)
 {
 	size_t i = 1;
@@ -100,13 +123,13 @@ int attrs_parse(struct attrs *a, const char *text, size_t len,
 				break;
 			}
 			if (sigil == '.') {
-				strlist_take(&a->classes, xstrndup(text + i + 1, n));
+				add_class(a, mem, arena_strndup(mem, text + i + 1, n));
 			} else if (a->id) {
 				diag_error(d, file, line, here,
 					   "a code block has one identifier; '#%s' is already given", a->id);
 				break;
 			} else {
-				a->id = xstrndup(text + i + 1, n);
+				a->id = arena_strndup(mem, text + i + 1, n);
 				a->id_col = here;
 			}
 			i += 1 + n;
@@ -124,26 +147,24 @@ int attrs_parse(struct attrs *a, const char *text, size_t len,
 					   (int)word_len(text + i, len - i), text + i);
 				break;
 			}
-			key = xstrndup(text + i, k - i);
+			key = arena_strndup(mem, text + i, k - i);
 			if (attrs_get(a, key)) {
 				diag_error(d, file, line, here, "attribute '%s' is given twice", key);
-				free(key);
 				break;
 			}
 			k++;
 			if (k < len && (text[k] == '"' || text[k] == '\'')) {
-				n = parse_quoted(text + k, len - k, &value);
+				n = parse_quoted(text + k, len - k, mem, &value);
 				if (n == 0) {
 					diag_error(d, file, line, col + (int)k,
 						   "unbalanced quote: the value of '%s' is never closed", key);
-					free(key);
 					break;
 				}
 			} else {
 				n = word_len(text + k, len - k);
-				value = xstrndup(text + k, n);
+				value = arena_strndup(mem, text + k, n);
 			}
-			add_kv(a, key, value, here);
+			add_kv(a, mem, key, value, here);
 			i = k + n;
 			if (i < len && !is_blank(text[i]) && text[i] != '}') {
 				diag_error(d, file, line, col + (int)i,
@@ -178,16 +199,4 @@ int attrs_col(const struct attrs *a, const char *key)
 bool attrs_has_class(const struct attrs *a, const char *name)
 {
 	return strlist_has(&a->classes, name);
-}
-
-void attrs_free(struct attrs *a)
-{
-	free(a->id);
-	strlist_free(&a->classes);
-	for (size_t i = 0; i < a->nkvs; i++) {
-		free(a->kvs[i].key);
-		free(a->kvs[i].value);
-	}
-	free(a->kvs);
-	memset(a, 0, sizeof(*a));
 }

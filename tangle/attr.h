@@ -26,7 +26,11 @@ struct attr_kv {
 	int col;	/**< column of the key in the chapter */
 };
 
-/** A parsed attribute block. A zeroed struct attrs is empty. */
+/**
+ * A parsed attribute block. A zeroed struct attrs is empty. Its strings and
+ * arrays live in the arena it was parsed into (classes is read-only: its
+ * items are not the strlist's to free).
+ */
 struct attrs {
 	char *id;		/**< "#id" without the '#', or NULL */
 	int id_col;		/**< column of the '#' */
@@ -37,11 +41,13 @@ struct attrs {
 
 /**
  * Parse the attribute block @p text (which starts with '{') found at @p file
- * : @p line, column @p col. Errors (unbalanced quote, junk after '}', a key
- * or id given twice, ...) are reported at the offending column and counted
- * in @p d; the return value is 0 on success and -1 after an error.
+ * : @p line, column @p col, allocating in @p mem (a chapter's attributes
+ * are released together, with its arena). Errors (unbalanced quote, junk
+ * after '}', a key or id given twice, ...) are reported at the offending
+ * column and counted in @p d; the return value is 0 on success and -1 after
+ * an error.
  */
-int attrs_parse(struct attrs *a, const char *text, size_t len,
+int attrs_parse(struct attrs *a, struct arena *mem, const char *text, size_t len,
 		const char *file, int line, int col, struct diag *d);
 
 /** Value of @p key, or NULL when it is absent. */
@@ -50,7 +56,5 @@ const char *attrs_get(const struct attrs *a, const char *key);
 int attrs_col(const struct attrs *a, const char *key);
 /** True when the class @p name is present. */
 bool attrs_has_class(const struct attrs *a, const char *name);
-/** Release everything @p a owns. */
-void attrs_free(struct attrs *a);
 
 #endif

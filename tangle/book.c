@@ -2,6 +2,7 @@
 #include "book.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,44 +52,40 @@ static size_t chunk_hash(const struct chapter *c, const char *name, size_t len)
 	return h;
 }
 
-static void index_chunk(struct book *b, size_t idx)
+static unsigned hash_tag(size_t hash)
 {
-	const struct chunk *k = &b->chunks[idx];
-	size_t mask, h;
-
-	if (2 * (b->nchunks + 1) > b->index_cap) {
-		/* Grow to keep the table at most half full, and re-insert. */
-		size_t cap = b->index_cap ? 2 * b->index_cap : 64;
-
-		while (2 * (b->nchunks + 1) > cap)
-			cap *= 2;
-		free(b->index);
-		b->index = xmalloc(cap * sizeof(*b->index));
-		b->index_cap = cap;
-		for (size_t i = 0; i < cap; i++)
-			b->index[i] = SIZE_MAX;
-		for (size_t i = 0; i < idx; i++)
-			index_chunk(b, i);
-	}
-	mask = b->index_cap - 1;
-	h = k->hash & mask;
-	while (b->index[h] != SIZE_MAX)
-		h = (h + 1) & mask;
-	b->index[h] = idx;
+	return (unsigned)(hash >> 32);
 }
 
-const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
-			       const char *name, size_t len)
+/* Insert chunk idx; the table has room (it is sized before indexing). */
+static void index_chunk(struct book *b, size_t idx)
 {
-	size_t mask, h, hash;
+	size_t mask = b->index_cap - 1, h = b->chunks[idx].hash & mask;
+
+	while (b->index[h].chunk)
+		h = (h + 1) & mask;
+	b->index[h] = (struct chunk_slot){hash_tag(b->chunks[idx].hash), (unsigned)idx + 1};
+}
+
+/*
+ * The chunk of c named name, with that hash. A slot whose tag differs is
+ * passed over without reading its chunk: with many chunks, most probes
+ * would otherwise miss the cache twice (the chunk, then its name).
+ */
+static struct chunk *find_chunk(const struct book *b, const struct chapter *c,
+				const char *name, size_t len, size_t hash)
+{
+	size_t mask = b->index_cap - 1;
+	unsigned tag = hash_tag(hash);
 
 	if (!b->index_cap)
 		return NULL;
-	mask = b->index_cap - 1;
-	hash = chunk_hash(c, name, len);
-	for (h = hash & mask; b->index[h] != SIZE_MAX; h = (h + 1) & mask) {
-		const struct chunk *k = &b->chunks[b->index[h]];
+	for (size_t h = hash & mask; b->index[h].chunk; h = (h + 1) & mask) {
+		struct chunk *k;
 
+		if (b->index[h].tag != tag)
+			continue;
+		k = &b->chunks[b->index[h].chunk - 1];
 		if (k->hash == hash && k->chapter == c && k->name_len == len &&
 		    !memcmp(k->name, name, len))
 			return k;
@@ -96,25 +93,78 @@ const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
 	return NULL;
 }
 
-static void add_chunk_part(struct book *b, struct chapter *c, struct block *blk)
+const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
+			       const char *name, size_t len)
 {
-	struct chunk *k = (struct chunk *)book_chunk(b, c, blk->name, strlen(blk->name));
+	return find_chunk(b, c, name, len, chunk_hash(c, name, len));
+}
 
-	if (!k) {
-		if (b->nchunks == b->chunks_cap) {
-			b->chunks_cap = b->chunks_cap ? 2 * b->chunks_cap : 64;
-			b->chunks = xrealloc(b->chunks, b->chunks_cap * sizeof(*b->chunks));
-		}
-		k = &b->chunks[b->nchunks++];
-		memset(k, 0, sizeof(*k));
-		k->chapter = c;
-		k->name = blk->name;
-		k->name_len = strlen(blk->name);
-		k->hash = chunk_hash(c, k->name, k->name_len);
-		index_chunk(b, b->nchunks - 1);
+/*
+ * Index every chunk and gather its parts. The table is sized once from the
+ * number of chunk blocks, so it stays at most half full; the parts of all
+ * chunks share one array, counted first (blk->chunk remembers each block's
+ * chunk) and then filled in chapter order.
+ */
+static int index_chunks(struct book *b, struct diag *d)
+{
+	size_t nblocks = 0, cap = 64, at = 0;
+
+	for (size_t ci = 0; ci < b->nchapters; ci++)
+		for (size_t i = 0; i < b->chapters[ci].nblocks; i++)
+			nblocks += b->chapters[ci].blocks[i].kind == BLOCK_CHUNK;
+	if (nblocks >= UINT_MAX / 2) {
+		diag_error(d, b->chapters[0].path, 0, 0, "%zu named blocks; a book holds fewer than %u",
+			   nblocks, UINT_MAX / 2);
+		return -1;
 	}
-	k->parts = xrealloc(k->parts, (k->nparts + 1) * sizeof(*k->parts));
-	k->parts[k->nparts++] = blk;
+	while (cap < 2 * nblocks + 2)
+		cap *= 2;
+	b->index = xcalloc(cap, sizeof(*b->index));
+	b->index_cap = cap;
+	b->chunks = xcalloc(nblocks + 1, sizeof(*b->chunks));
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+
+		for (size_t i = 0; i < c->nblocks; i++) {
+			struct block *blk = &c->blocks[i];
+			size_t len, hash;
+			struct chunk *k;
+
+			if (blk->kind != BLOCK_CHUNK)
+				continue;
+			len = strlen(blk->name);
+			hash = chunk_hash(c, blk->name, len);
+			k = find_chunk(b, c, blk->name, len, hash);
+			if (!k) {
+				k = &b->chunks[b->nchunks++];
+				k->chapter = c;
+				k->name = blk->name;
+				k->name_len = len;
+				k->hash = hash;
+				index_chunk(b, b->nchunks - 1);
+			}
+			k->nparts++;
+			blk->chunk = (unsigned)(k - b->chunks) + 1;
+		}
+	}
+	b->parts = xcalloc(nblocks + 1, sizeof(*b->parts));
+	for (size_t i = 0; i < b->nchunks; i++) {
+		b->chunks[i].parts = b->parts + at;
+		at += b->chunks[i].nparts;
+		b->chunks[i].nparts = 0;
+	}
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		for (size_t i = 0; i < b->chapters[ci].nblocks; i++) {
+			struct block *blk = &b->chapters[ci].blocks[i];
+			struct chunk *k;
+
+			if (blk->kind != BLOCK_CHUNK)
+				continue;
+			k = &b->chunks[blk->chunk - 1];
+			k->parts[k->nparts++] = blk;
+		}
+	}
+	return 0;
 }
 
 static const char *base_name(const char *path)
@@ -175,8 +225,6 @@ static void index_roots(struct book *b, struct diag *d)
 			const char *problem;
 			struct root *r;
 
-			if (blk->kind == BLOCK_CHUNK)
-				add_chunk_part(b, c, blk);
 			if (blk->kind != BLOCK_ROOT)
 				continue;
 			problem = snippet_path_problem(blk->name);
@@ -570,7 +618,7 @@ static int check_book(struct book *b, enum book_scope scope, struct diag *d, int
 				   b->chapters[i].tag + 2, b->chapters[k].path);
 		}
 	}
-	if (d->errors != errors)
+	if (d->errors != errors || index_chunks(b, d) < 0)
 		return -1;
 	index_roots(b, d);
 	check_references(b, d);
@@ -611,8 +659,7 @@ int book_parse(struct book *b, const char *const *paths, const char *const *text
 
 void book_free(struct book *b)
 {
-	for (size_t i = 0; i < b->nchunks; i++)
-		free(b->chunks[i].parts);
+	free(b->parts);
 	for (size_t i = 0; i < b->nroots; i++) {
 		free(b->roots[i].program);
 		strlist_free(&b->roots[i].variants);
@@ -637,24 +684,31 @@ void book_free(struct book *b)
 /* Expansion: the text, and where each of its lines came from. */
 struct expansion {
 	const struct book *b;
-	struct buf *text;
-	struct line_origins *map;
+	struct expand_sink *s;
+	int stop;		/* what flush returned, once non-zero */
 };
 
 static void emit(struct expansion *x, const struct line *l, const char *indent,
 		 size_t indent_len)
 {
-	buf_add(x->text, indent, indent_len);
-	buf_add(x->text, l->text, l->len);
-	buf_putc(x->text, '\n');
-	if (x->map)
-		line_origins_add(x->map, l->lineno, (int)indent_len);
+	struct expand_sink *s = x->s;
+
+	buf_grow(s->text, indent_len + l->len + 1);
+	memcpy(s->text->data + s->text->len, indent, indent_len);
+	memcpy(s->text->data + s->text->len + indent_len, l->text, l->len);
+	s->text->len += indent_len + l->len + 1;
+	s->text->data[s->text->len - 1] = '\n';
+	s->text->data[s->text->len] = '\0';
+	if (s->map)
+		line_origins_add(s->map, l->lineno, (int)indent_len);
+	if (s->flush && s->text->len >= s->flush_at)
+		x->stop = s->flush(s);
 }
 
 static void expand_block(struct expansion *x, const struct chapter *c,
 			 const struct block *blk, struct buf *indent)
 {
-	for (size_t i = 0; i < blk->nlines; i++) {
+	for (size_t i = 0; i < blk->nlines && !x->stop; i++) {
 		const struct line *l = &blk->lines[i];
 
 		if (l->target) {
@@ -676,13 +730,21 @@ static void expand_block(struct expansion *x, const struct chapter *c,
 	}
 }
 
-void book_expand(const struct book *b, const struct root *r,
-		 struct buf *text, struct line_origins *map)
+int book_expand_into(const struct book *b, const struct root *r, struct expand_sink *s)
 {
-	struct expansion x = {b, text, map};
+	struct expansion x = {b, s, 0};
 	struct buf indent = {0};
 
 	buf_grow(&indent, 16);
 	expand_block(&x, r->chapter, r->block, &indent);
 	buf_free(&indent);
+	return x.stop;
+}
+
+void book_expand(const struct book *b, const struct root *r,
+		 struct buf *text, struct line_origins *map)
+{
+	struct expand_sink s = {text, map, 0, NULL};
+
+	book_expand_into(b, r, &s);
 }

@@ -31,9 +31,15 @@ struct chunk {
 	const char *name; /**< the chunk name (points into the first part) */
 	size_t name_len;	/**< strlen(name) */
 	size_t hash;		/**< of chapter and name, for the index */
-	struct block **parts; /**< the defining blocks, in chapter order */
+	struct block **parts; /**< the defining blocks, in chapter order (a slice of the book's) */
 	size_t nparts;	/**< number of parts */
 	bool reached;		/**< reachable from some root */
+};
+
+/** A slot of the chunk index: a chunk's number and part of its hash. */
+struct chunk_slot {
+	unsigned tag;		/**< the high bits of the chunk's hash */
+	unsigned chunk;		/**< 1 + its index in the book's chunks; 0: empty */
 };
 
 /** A file root: one file of snippets/. */
@@ -81,8 +87,8 @@ struct book {
 	size_t nchapters; /**< number of chapters */
 	struct chunk *chunks; /**< every named chunk of every chapter */
 	size_t nchunks;	/**< number of chunks */
-	size_t chunks_cap;	/**< chunks allocated */
-	size_t *index;		/**< hash table of chunk indices (see book_chunk()) */
+	struct block **parts;	/**< every chunk's parts, chunk after chunk */
+	struct chunk_slot *index; /**< hash table of chunks (see book_chunk()) */
 	size_t index_cap;	/**< its size, a power of two, or 0 */
 	struct root *roots; /**< every file root */
 	size_t nroots;	/**< number of roots */
@@ -128,6 +134,26 @@ const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
  */
 void book_expand(const struct book *b, const struct root *r,
 		 struct buf *text, struct line_origins *map);
+
+/**
+ * Where an expansion goes, for a file too large to hold whole: lines are
+ * appended to @c text (and their origins to @c map, when not NULL) as with
+ * book_expand(), and whenever @c text holds @c flush_at bytes or more, at
+ * the end of a line, @c flush is called to take them (it may empty @c text
+ * and @c map). A non-zero return from @c flush stops the expansion.
+ */
+struct expand_sink {
+	struct buf *text;		/**< the lines expanded and not yet taken */
+	struct line_origins *map;	/**< their origins, or NULL */
+	size_t flush_at;		/**< when to call flush */
+	int (*flush)(struct expand_sink *s); /**< takes what text holds; 0 to go on */
+};
+
+/**
+ * Expand @p r into @p s. Returns 0, or the first non-zero value that
+ * s->flush returned. The caller flushes what is left at the end.
+ */
+int book_expand_into(const struct book *b, const struct root *r, struct expand_sink *s);
 
 /**
  * Check that @p path is a clean relative path (no "..", no absolute path, no

@@ -343,9 +343,9 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 		b.info_col = (int)(is - l.text) + 1;
 		trim(&is, &ilen);
 		if (ilen && is[0] == '{')
-			attrs_parse(&b.attrs, is, ilen, path, l.lineno, b.info_col, d);
+			attrs_parse(&b.attrs, &c->mem, is, ilen, path, l.lineno, b.info_col, d);
 		else if (ilen)
-			b.lang = xstrndup(is, strcspn(is, " \t") < ilen ? strcspn(is, " \t") : ilen);
+			b.lang = arena_strndup(&c->mem, is, strcspn(is, " \t") < ilen ? strcspn(is, " \t") : ilen);
 		while (next_line(&cur, &bl)) {
 			const char *name;
 			size_t nlen, ind;
@@ -370,8 +370,6 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 			diag_error(d, path, b.line, b.col,
 				   "unclosed code fence: no closing %.*s before the end of the chapter",
 				   (int)flen, l.text + indent);
-			attrs_free(&b.attrs);
-			free(b.lang);
 			body.n = start;
 			break;
 		}
@@ -441,10 +439,7 @@ int chapter_load(struct chapter *c, const char *path, struct diag *d)
 
 void chapter_free(struct chapter *c)
 {
-	for (size_t i = 0; i < c->nblocks; i++) {
-		attrs_free(&c->blocks[i].attrs);
-		free(c->blocks[i].lang);
-	}
+	arena_free(&c->mem);
 	free(c->blocks);
 	free(c->lines);
 	free(c->path);

@@ -49,9 +49,10 @@ struct block {
 	int col;		/**< column of the opening fence */
 	int info_col;		/**< column where the info string starts */
 	struct attrs attrs;	/**< parsed attributes (empty for "```c") */
-	char *lang;		/**< "```c" language word, or NULL */
+	const char *lang;	/**< "```c" language word, or NULL */
 	const char *name;	/**< root path or chunk name (points into attrs) */
 	int name_col;		/**< column of the name's attribute */
+	unsigned chunk;		/**< a chunk's part: 1 + the chunk's index in the book; 0 until indexed */
 	struct line *lines;	/**< the body, without the fences (a slice of the chapter's lines) */
 	size_t nlines;	/**< number of body lines */
 	int close_line;		/**< line of the closing fence */
@@ -74,6 +75,7 @@ struct chapter {
 	size_t blocks_cap;	/**< blocks allocated */
 	struct line *lines;	/**< the lines of every block body, in order; blocks point into it */
 	size_t nlines;		/**< number of those lines */
+	struct arena mem;	/**< the blocks' attributes and language words */
 };
 
 /**

@@ -65,37 +65,134 @@ char *staged_name(const char *path)
 	return xasprintf("%s.tmp.%ld", path, (long)getpid());
 }
 
-static int stage(const char *path, const char *tmp, const void *data, size_t len, bool flush)
+/* Create the temporary and give it the destination's first u->same bytes. */
+static int diverge(struct file_update *u)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd, saved;
+	char *dir, *slash, chunk[1 << 16];
+	long long at = 0;
 
+	u->differs = true;
+	if (!u->tmp)
+		return 0;
+	dir = xstrdup(u->path);
+	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
 		if (*dir && make_dirs(dir) < 0) {
-			saved = errno;
+			int saved = errno;
+
 			free(dir);
 			errno = saved;
 			return -1;
 		}
 	}
 	free(dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
+	u->fd = open(u->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (u->fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || (flush && fsync(fd) < 0) || close(fd) < 0) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		errno = saved;
-		return -1;
+	while (at < u->same) {
+		size_t want = u->same - at < (long long)sizeof(chunk) ? (size_t)(u->same - at) : sizeof(chunk);
+		ssize_t n = pread(u->old, chunk, want, (off_t)at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;	/* the destination shrank under us */
+			return -1;
+		}
+		if (write_all(u->fd, chunk, (size_t)n) < 0)
+			return -1;
+		at += n;
 	}
 	return 0;
 }
 
-int stage_file_as(const char *path, const char *tmp, const void *data, size_t len)
+/* Read up to len bytes of the destination; fewer only at its end or on an error. */
+static size_t read_old(struct file_update *u, char *into, size_t len)
 {
-	return stage(path, tmp, data, len, false);
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(u->old, into + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;		/* an unreadable destination just differs */
+		got += (size_t)n;
+	}
+	return got;
+}
+
+int file_update_begin(struct file_update *u, const char *path, const char *tmp)
+{
+	*u = (struct file_update){path, tmp, -1, 0, -1, false};
+	u->old = open(path, O_RDONLY | O_CLOEXEC);
+	if (u->old < 0)
+		return diverge(u);
+	return 0;
+}
+
+int file_update_write(struct file_update *u, const void *data, size_t len)
+{
+	const char *p = data;
+	char chunk[1 << 16];
+
+	while (!u->differs && len) {
+		size_t n = len < sizeof(chunk) ? len : sizeof(chunk);
+
+		if (read_old(u, chunk, n) < n || memcmp(chunk, p, n)) {
+			if (diverge(u) < 0)
+				return -1;
+			break;
+		}
+		u->same += (long long)n;
+		p += n;
+		len -= n;
+	}
+	if (u->fd >= 0 && len)
+		return write_all(u->fd, p, len);
+	return 0;
+}
+
+int file_update_end(struct file_update *u)
+{
+	char extra;
+
+	if (!u->differs && read_old(u, &extra, 1) == 1 && diverge(u) < 0)
+		return -1;
+	if (u->old >= 0) {
+		close(u->old);
+		u->old = -1;
+	}
+	if (u->fd >= 0) {
+		int fd = u->fd;
+
+		u->fd = -1;
+		if (close(fd) < 0) {
+			int saved = errno;
+
+			unlink(u->tmp);
+			errno = saved;
+			return -1;
+		}
+	}
+	return u->differs ? 1 : 0;
+}
+
+void file_update_abort(struct file_update *u)
+{
+	int saved = errno;
+
+	if (u->old >= 0)
+		close(u->old);
+	if (u->fd >= 0) {
+		close(u->fd);
+		unlink(u->tmp);
+	}
+	u->old = u->fd = -1;
+	errno = saved;
 }
 
 int sync_dir_fs(const char *dir)
@@ -114,10 +211,13 @@ int sync_dir_fs(const char *dir)
 char *stage_file(const char *path, const void *data, size_t len)
 {
 	char *tmp = staged_name(path);
+	struct file_update u = {path, tmp, -1, 0, -1, false};
+	int saved;
 
-	if (stage(path, tmp, data, len, true) < 0) {
-		int saved = errno;
-
+	if (diverge(&u) < 0 || file_update_write(&u, data, len) < 0 || fsync(u.fd) < 0 ||
+	    file_update_end(&u) < 0) {
+		file_update_abort(&u);	/* keeps errno */
+		saved = errno;
 		free(tmp);
 		errno = saved;
 		return NULL;
@@ -162,14 +262,14 @@ int write_atomic(const char *path, const void *data, size_t len)
 
 bool file_equals(const char *path, const void *data, size_t len)
 {
-	struct buf old = {0};
-	bool same;
+	struct file_update u;
+	int rc;
 
-	if (read_file(path, &old) < 0)
+	if (file_update_begin(&u, path, NULL) < 0)
 		return false;
-	same = old.len == len && (len == 0 || memcmp(old.data, data, len) == 0);
-	buf_free(&old);
-	return same;
+	rc = file_update_write(&u, data, len) < 0 ? -1 : file_update_end(&u);
+	file_update_abort(&u);
+	return rc == 0;
 }
 
 int write_if_changed(const char *path, const void *data, size_t len, bool *changed)

@@ -34,13 +34,40 @@ int write_atomic(const char *path, const void *data, size_t len);
 char *stage_file(const char *path, const void *data, size_t len);
 
 /**
- * stage_file() under a name the caller chose, @p tmp, so that a signal
- * handler can know it before the file exists, and without flushing it: the
- * caller stages many files, then calls sync_dir_fs() once before renaming
- * them (one flush instead of one per file). 0, or -1/errno with nothing left
- * behind.
+ * A file written piece by piece that replaces its destination only when its
+ * bytes change; memory use does not grow with the file. While the pieces
+ * equal the destination's bytes nothing is written. At the first difference
+ * the temporary is created beside the destination (with its parent
+ * directories), given the equal prefix and then every later piece; it is
+ * not flushed (the caller stages many files, then calls sync_dir_fs() once
+ * before renaming them). Without a temporary nothing is ever written: the
+ * update only compares. The caller names the temporary so that a signal
+ * handler can know it before the file exists.
  */
-int stage_file_as(const char *path, const char *tmp, const void *data, size_t len);
+struct file_update {
+	const char *path;	/**< the destination */
+	const char *tmp;	/**< the temporary, or NULL to compare only */
+	int old;		/**< the destination, open for reading, or -1 */
+	long long same;		/**< bytes written so far that equal the destination's */
+	int fd;			/**< the temporary once created, else -1 */
+	bool differs;		/**< the bytes written differ from the destination's */
+};
+
+/** Start an update of @p path through @p tmp (or NULL). 0, or -1/errno. */
+int file_update_begin(struct file_update *u, const char *path, const char *tmp);
+
+/** The next @p len bytes of the new contents. 0, or -1/errno (then abort). */
+int file_update_write(struct file_update *u, const void *data, size_t len);
+
+/**
+ * The new contents are complete. Returns 1 when they differ from the
+ * destination's (and, with a temporary, are staged in it), 0 when they are
+ * the same (nothing is left behind), or -1/errno (then abort).
+ */
+int file_update_end(struct file_update *u);
+
+/** Give up the update: close what is open and remove the temporary. */
+void file_update_abort(struct file_update *u);
 
 /** Flush every file of the file system holding @p dir (syncfs). 0 or -1/errno. */
 int sync_dir_fs(const char *dir);

@@ -41,18 +41,40 @@ static void put_number(struct buf *b, size_t v, char after)
 	b->data[b->len] = '\0';
 }
 
+void linemap_encode_begin(struct linemap_encoder *e, const char *chapter, struct buf *out)
+{
+	*e = (struct linemap_encoder){out, 0, 0, 0};
+	buf_printf(out, "%s\n", chapter);
+}
+
+void linemap_encode_more(struct linemap_encoder *e, const struct line_origins *o)
+{
+	for (size_t i = 0; i < o->n; i++, e->n++) {
+		bool goes_on = e->n && o->line[i] == e->line + 1 && o->indent[i] == e->indent;
+
+		e->line = o->line[i];
+		e->indent = o->indent[i];
+		if (goes_on)
+			continue;	/* the run goes on */
+		put_number(e->out, e->n + 1, ' ');
+		put_number(e->out, (size_t)o->line[i], ' ');
+		put_number(e->out, (size_t)o->indent[i], '\n');
+	}
+}
+
+void linemap_encode_end(struct linemap_encoder *e)
+{
+	buf_puts(e->out, "end ");
+	put_number(e->out, e->n, '\n');
+}
+
 void linemap_encode(const struct line_origins *o, const char *chapter, struct buf *out)
 {
-	buf_printf(out, "%s\n", chapter);
-	for (size_t i = 0; i < o->n; i++) {
-		if (i && o->line[i] == o->line[i - 1] + 1 && o->indent[i] == o->indent[i - 1])
-			continue;	/* the run goes on */
-		put_number(out, i + 1, ' ');
-		put_number(out, (size_t)o->line[i], ' ');
-		put_number(out, (size_t)o->indent[i], '\n');
-	}
-	buf_puts(out, "end ");
-	put_number(out, o->n, '\n');
+	struct linemap_encoder e;
+
+	linemap_encode_begin(&e, chapter, out);
+	linemap_encode_more(&e, o);
+	linemap_encode_end(&e);
 }
 
 int linemap_load(struct linemap *m, const char *path)

@@ -38,6 +38,24 @@ void line_origins_free(struct line_origins *o);
 /** Append to @p out the map of @p o for a snippet of @p chapter (runs, see above). */
 void linemap_encode(const struct line_origins *o, const char *chapter, struct buf *out);
 
+/**
+ * The same map written piece by piece, for a snippet expanded in pieces:
+ * begin, then the origins of each piece in order, then end.
+ */
+struct linemap_encoder {
+	struct buf *out;	/**< where the map goes */
+	size_t n;		/**< lines encoded so far */
+	int line;		/**< origin of the last line encoded, */
+	int indent;		/**< and its indentation */
+};
+
+/** Start the map of a snippet of @p chapter in @p out. */
+void linemap_encode_begin(struct linemap_encoder *e, const char *chapter, struct buf *out);
+/** Encode the next lines, whose origins are @p o. */
+void linemap_encode_more(struct linemap_encoder *e, const struct line_origins *o);
+/** End the map (its "end N" line). */
+void linemap_encode_end(struct linemap_encoder *e);
+
 /** One snippet's map. */
 struct linemap {
 	char *chapter;		/**< e.g. "book/02-threads.md" */

@@ -113,6 +113,7 @@ static int load_spec(const char *spec, const char *chapter, int fence_line,
 		     struct runspec *r, struct buf *text, struct diag *d)
 {
 	struct attrs a;
+	struct arena mem = {0};
 	struct line *lines = NULL;
 	size_t n = 0, start;
 	char *nl;
@@ -127,8 +128,8 @@ static int load_spec(const char *spec, const char *chapter, int fence_line,
 		diag_error(d, spec, 0, 0, "a run spec starts with an attribute line");
 		return -1;
 	}
-	if (attrs_parse(&a, text->data, (size_t)(nl - text->data), chapter, fence_line, 1, d) < 0) {
-		attrs_free(&a);
+	if (attrs_parse(&a, &mem, text->data, (size_t)(nl - text->data), chapter, fence_line, 1, d) < 0) {
+		arena_free(&mem);
 		return -1;
 	}
 	start = (size_t)(nl - text->data) + 1;
@@ -144,7 +145,7 @@ static int load_spec(const char *spec, const char *chapter, int fence_line,
 	}
 	rc = runspec_parse(r, &a, lines, n, chapter, fence_line, d);
 	free(lines);
-	attrs_free(&a);
+	arena_free(&mem);
 	return rc;
 }
 

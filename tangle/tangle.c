@@ -47,14 +47,6 @@ static struct output *add_output(struct outputs *o, char *path)
 	return out;
 }
 
-static const struct output *find_output(const struct outputs *o, const char *path)
-{
-	for (size_t i = 0; i < o->n; i++)
-		if (!strcmp(o->v[i].path, path))
-			return &o->v[i];
-	return NULL;
-}
-
 /* #include <x> and #include "x" lines of a C source. */
 static void scan_includes(const char *src, struct strlist *sys, struct strlist *local)
 {
@@ -96,22 +88,36 @@ static void scan_includes(const char *src, struct strlist *sys, struct strlist *
 	}
 }
 
+/* The includes of one snippet, in the order they appear, each once. */
+struct includes {
+	struct strlist sys;	/* <x> */
+	struct strlist local;	/* "x" */
+};
+
 /*
  * Collect the includes of the snippet @p path and, transitively, of the
  * tangled headers it includes by their snippets/ path ("common/check.h").
+ * @p inc holds each root's own includes, indexed like b->roots.
  */
-static void includes_of(const struct outputs *snip, const char *path,
+static void includes_of(const struct book *b, const struct includes *inc, const char *path,
 			struct strlist *sys, struct strlist *local)
 {
-	const struct output *o = find_output(snip, path);
-	size_t seen;
+	const struct includes *own = NULL;
+	size_t seen = local->len;
 
-	if (!o)
+	for (size_t i = 0; i < b->nroots && !own; i++)
+		if (!strcmp(b->roots[i].path, path))
+			own = &inc[i];
+	if (!own)
 		return;
-	seen = local->len;
-	scan_includes(o->data.data ? o->data.data : "", sys, local);
+	for (size_t i = 0; i < own->sys.len; i++)
+		if (!strlist_has(sys, own->sys.items[i]))
+			strlist_add(sys, own->sys.items[i]);
+	for (size_t i = 0; i < own->local.len; i++)
+		if (!strlist_has(local, own->local.items[i]))
+			strlist_add(local, own->local.items[i]);
 	for (size_t i = seen; i < local->len; i++)
-		includes_of(snip, local->items[i], sys, local);
+		includes_of(b, inc, local->items[i], sys, local);
 }
 
 /* Libraries and labels follow from the system headers a program includes. */
@@ -250,51 +256,130 @@ static void describe_plot(const struct plot *p, struct buf *manifest, struct out
 	buf_printf(&o->data, "%s %d\n", p->chapter->path, p->block->line);
 }
 
-void tangle_book(const struct book *b, struct tangle_result *out)
+/*
+ * One snippet on its way out: the text expanded so far, which starts with
+ * the header line until the first piece is taken, and its line origins.
+ */
+struct snippet_sink {
+	struct expand_sink s;		/* first: the expansion calls take_piece with it */
+	struct buf text;
+	struct line_origins origins;
+	struct linemap_encoder map;
+	size_t header_len;		/* of the header, at the start of the first piece */
+	bool started;			/* the first piece was taken */
+	size_t scanned;			/* bytes of text scanned for includes (kept in memory) */
+	struct includes *inc;		/* the snippet's includes, found piece by piece */
+	struct snippet_writer *w;	/* where the pieces go, or NULL: they stay in text */
+};
+
+/*
+ * A "#!" line must stay first: when the expansion starts with one, swap it
+ * with the header (in the first piece, which holds both), and their origins.
+ */
+static void put_shebang_first(struct snippet_sink *k)
+{
+	char *data = k->text.data;
+	size_t hlen = k->header_len, slen;
+	char *head;
+	int line, indent;
+
+	if (!hlen || k->text.len <= hlen + 2 || memcmp(data + hlen, "#!", 2))
+		return;
+	slen = strcspn(data + hlen, "\n") + 1;
+	head = xstrndup(data, hlen);
+	memmove(data, data + hlen, slen);
+	memcpy(data + slen, head, hlen);
+	free(head);
+	line = k->origins.line[0];
+	indent = k->origins.indent[0];
+	k->origins.line[0] = k->origins.line[1];
+	k->origins.indent[0] = k->origins.indent[1];
+	k->origins.line[1] = line;
+	k->origins.indent[1] = indent;
+}
+
+/* Take what the expansion holds: scan it, map it, and pass it on. */
+static int take_piece(struct expand_sink *es)
+{
+	struct snippet_sink *k = (struct snippet_sink *)es;
+	int rc = 0;
+
+	if (!k->started)
+		put_shebang_first(k);
+	k->started = true;
+	scan_includes(k->text.data ? k->text.data + k->scanned : "", &k->inc->sys, &k->inc->local);
+	linemap_encode_more(&k->map, &k->origins);
+	k->origins.n = 0;
+	if (!k->w) {
+		k->scanned = k->text.len;
+		return 0;
+	}
+	if (k->text.len)
+		rc = k->w->write(k->w, k->text.data, k->text.len);
+	buf_reset(&k->text);
+	return rc;
+}
+
+/* Pieces of this size keep a snippet's pending text in the cache. */
+enum { PIECE = 256 * 1024 };
+
+/*
+ * Expand root @p r: its snippet goes to @p w (or into @p file when @p w is
+ * NULL), its map into @p map, its includes into @p inc. 0, or -1 when the
+ * writer stopped.
+ */
+static int tangle_root(const struct book *b, const struct root *r, struct snippet_writer *w,
+		       struct buf *file, struct buf *map, struct includes *inc)
+{
+	struct snippet_sink k;
+	char *header = snippet_header(r->path, r->chapter->path);
+	int rc = 0;
+
+	memset(&k, 0, sizeof(k));
+	k.s = (struct expand_sink){&k.text, &k.origins, PIECE, w ? take_piece : NULL};
+	k.inc = inc;
+	k.w = w;
+	linemap_encode_begin(&k.map, r->chapter->path, map);
+	/* The header first, mapped to the root's opening fence. */
+	if (header) {
+		k.header_len = strlen(header);
+		buf_puts(&k.text, header);
+		line_origins_add(&k.origins, r->block->line, 0);
+		free(header);
+	}
+	if (w && w->begin(w, r->path) < 0)
+		rc = -1;
+	else if (book_expand_into(b, r, &k.s) != 0 || take_piece(&k.s) != 0 || (w && w->end(w) < 0))
+		rc = -1;
+	linemap_encode_end(&k.map);
+	line_origins_free(&k.origins);
+	if (w)
+		buf_free(&k.text);
+	else
+		*file = k.text;
+	return rc;
+}
+
+int tangle_book(const struct book *b, struct snippet_writer *w, struct tangle_result *out)
 {
 	struct buf manifest = {0}, programs = {0};
 	struct program_info *progs = xcalloc(b->nroots + 1, sizeof(*progs));
+	struct includes *inc = xcalloc(b->nroots + 1, sizeof(*inc));
 	size_t nprogs = 0;
 	struct strlist common_sources = {0}, common_sys = {0}, common_local = {0}, common_libs = {0};
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < b->nroots; i++) {
+	for (size_t i = 0; i < b->nroots && rc == 0; i++) {
 		const struct root *r = &b->roots[i];
-		struct output *file = add_output(&out->snippets, xstrdup(r->path));
-		struct output *map = add_output(&out->gen, xasprintf("maps/%s.map", r->path));
-		char *header = snippet_header(r->path, r->chapter->path);
+		struct buf file = {0}, map = {0};
 
-		struct line_origins lines = {0};
-		size_t hlen = header ? strlen(header) : 0;
-
-		/*
-		 * The header first, then the expansion straight after it: no copy of
-		 * a large file. The header line maps to the root's opening fence.
-		 */
-		if (header) {
-			buf_puts(&file->data, header);
-			line_origins_add(&lines, r->block->line, 0);
-			free(header);
-		}
-		book_expand(b, r, &file->data, &lines);
-		/* A "#!" line must stay first: swap it with the header. */
-		if (hlen && file->data.len > hlen + 2 && !memcmp(file->data.data + hlen, "#!", 2)) {
-			size_t slen = strcspn(file->data.data + hlen, "\n") + 1;
-			char *head = xstrndup(file->data.data, hlen);
-			int line = lines.line[0], indent = lines.indent[0];
-
-			memmove(file->data.data, file->data.data + hlen, slen);
-			memcpy(file->data.data + slen, head, hlen);
-			lines.line[0] = lines.line[1];
-			lines.indent[0] = lines.indent[1];
-			lines.line[1] = line;
-			lines.indent[1] = indent;
-			free(head);
-		}
-		linemap_encode(&lines, r->chapter->path, &map->data);
-		line_origins_free(&lines);
+		rc = tangle_root(b, r, w, &file, &map, &inc[i]);
+		add_output(&out->snippets, xstrdup(r->path))->data = file;
+		add_output(&out->gen, xasprintf("maps/%s.map", r->path))->data = map;
 	}
-
+	if (rc != 0)
+		goto done;	/* the writer stopped: nothing more is wanted */
 	buf_puts(&manifest, "# Generated by tangle from the book; do not edit.\n"
 			    "# lit_library/lit_program/lit_run/lit_chapter are defined in CMakeLists.txt.\n");
 	/* The support library: every .c under common/. */
@@ -303,7 +388,7 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 
 		if (!starts_with(path, "common/"))
 			continue;
-		includes_of(&out->snippets, path, &common_sys, &common_local);
+		includes_of(b, inc, path, &common_sys, &common_local);
 		if (ends_with(path, ".c"))
 			strlist_add(&common_sources, path);
 	}
@@ -329,7 +414,7 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 			continue;
 		p = &progs[nprogs++];
 		p->name = r->program;
-		includes_of(&out->snippets, r->path, &sys, &local);
+		includes_of(b, inc, r->path, &sys, &local);
 		libs_and_labels(&sys, &local, &libs, &p->labels);
 		buf_printf(&manifest, "lit_program(%s CHAPTER %s SOURCE %s", r->program,
 			   r->chapter->slug, r->path);
@@ -359,13 +444,20 @@ void tangle_book(const struct book *b, struct tangle_result *out)
 
 	add_output(&out->gen, xstrdup("manifest.cmake"))->data = manifest;
 	add_output(&out->gen, xstrdup("programs.tsv"))->data = programs;
+done:
 	for (size_t i = 0; i < nprogs; i++)
 		strlist_free(&progs[i].labels);
 	free(progs);
+	for (size_t i = 0; i < b->nroots; i++) {
+		strlist_free(&inc[i].sys);
+		strlist_free(&inc[i].local);
+	}
+	free(inc);
 	strlist_free(&common_sources);
 	strlist_free(&common_sys);
 	strlist_free(&common_local);
 	strlist_free(&common_libs);
+	return rc;
 }
 
 static void free_outputs(struct outputs *o)

@@ -16,7 +16,10 @@
  *     calls to the lit_* functions of the CMake build;
  *   - gen/plots/ID.plot and ID.loc: a figure's run, rows and gnuplot script;
  *   - gen/programs.tsv: "name<TAB>kind" per program, for `make run`.
- * Nothing is written here; the tangle command decides what to write.
+ * Nothing is written here: the snippets go to the caller's writer as they
+ * are expanded (a generated book's snippet may be larger than memory should
+ * hold twice), the rest is returned in memory, and the tangle command
+ * decides what to write.
  */
 #ifndef TANGLE_TANGLE_H
 #define TANGLE_TANGLE_H
@@ -42,8 +45,26 @@ struct tangle_result {
 	struct outputs gen;		/**< relative to the build's gen/ */
 };
 
-/** Expand every root and describe every program and run of @p b. */
-void tangle_book(const struct book *b, struct tangle_result *out);
+/**
+ * Where tangle_book() sends the snippets as it expands them, piece by piece,
+ * so that no large file is held whole: begin(PATH) (relative to snippets/),
+ * write() any number of times, end(). Each returns 0, or -1 to stop the
+ * tangle; the writer reports its own errors.
+ */
+struct snippet_writer {
+	int (*begin)(struct snippet_writer *w, const char *path); /**< a new file */
+	int (*write)(struct snippet_writer *w, const char *data, size_t len); /**< its next bytes */
+	int (*end)(struct snippet_writer *w); /**< the file is complete */
+};
+
+/**
+ * Expand every root and describe every program and run of @p b. With a
+ * writer @p w the snippets go to it, and out->snippets holds their paths
+ * with no bytes; with NULL, out->snippets holds their bytes too. Returns 0,
+ * or -1 when the writer stopped the tangle (@p out is then still released
+ * with tangle_result_free()).
+ */
+int tangle_book(const struct book *b, struct snippet_writer *w, struct tangle_result *out);
 
 /** Release everything @p t owns. */
 void tangle_result_free(struct tangle_result *t);

@@ -38,39 +38,70 @@ static bool produced(const struct outputs *o, const char *prefix, const char *pa
 	return false;
 }
 
-/* Compare snippets/ with a fresh tangle; report every difference. */
-static int check_snippets(const struct tangle_result *t, const char *dir)
+/*
+ * The writer of --check: compares each snippet with the file in snippets/
+ * as it is expanded, and reports every difference.
+ */
+struct checker {
+	struct snippet_writer w;	/* first: tangle_book calls us with it */
+	const char *dir;
+	char *path;			/* the file being compared */
+	bool missing;
+	struct file_update u;
+	int drift;
+};
+
+static int check_begin(struct snippet_writer *w, const char *rel)
+{
+	struct checker *c = (struct checker *)w;
+
+	c->path = xasprintf("%s/%s", c->dir, rel);
+	c->missing = access(c->path, F_OK) < 0;
+	return file_update_begin(&c->u, c->path, NULL);	/* compares only: cannot fail */
+}
+
+static int check_write(struct snippet_writer *w, const char *data, size_t len)
+{
+	return file_update_write(&((struct checker *)w)->u, data, len);
+}
+
+static int check_end(struct snippet_writer *w)
+{
+	struct checker *c = (struct checker *)w;
+
+	if (c->missing) {
+		printf("%s: missing (a chapter defines it)\n", c->path);
+		c->drift++;
+	} else if (file_update_end(&c->u) != 0) {
+		printf("%s: differs from a fresh tangle of the book\n", c->path);
+		c->drift++;
+	}
+	file_update_abort(&c->u);
+	free(c->path);
+	c->path = NULL;
+	return 0;
+}
+
+/* Report the files of snippets/ that no chapter produces; 1 when any differed. */
+static int check_snippets(const struct tangle_result *t, struct checker *c)
 {
 	struct strlist present = {0};
-	int drift = 0;
 
-	for (size_t i = 0; i < t->snippets.n; i++) {
-		char *path = xasprintf("%s/%s", dir, t->snippets.v[i].path);
-
-		if (access(path, F_OK) < 0) {
-			printf("%s: missing (a chapter defines it)\n", path);
-			drift++;
-		} else if (!file_equals(path, t->snippets.v[i].data.data, t->snippets.v[i].data.len)) {
-			printf("%s: differs from a fresh tangle of the book\n", path);
-			drift++;
-		}
-		free(path);
-	}
-	if (list_files(dir, &present) < 0) {
-		fprintf(stderr, "tangle: cannot list %s: %s\n", dir, strerror(errno));
-		drift++;
+	if (list_files(c->dir, &present) < 0) {
+		fprintf(stderr, "tangle: cannot list %s: %s\n", c->dir, strerror(errno));
+		c->drift++;
 	}
 	for (size_t i = 0; i < present.len; i++) {
 		if (produced(&t->snippets, "", present.items[i]))
 			continue;
-		printf("%s/%s: no chapter produces this file\n", dir, present.items[i]);
-		drift++;
+		printf("%s/%s: no chapter produces this file\n", c->dir, present.items[i]);
+		c->drift++;
 	}
 	strlist_free(&present);
-	if (drift)
+	if (c->drift)
 		printf("tangle: %d file%s in %s differ from the book; run 'make' to re-tangle and commit the result\n",
-		       drift, drift == 1 ? "" : "s", dir);
-	return drift ? 1 : 0;
+		       c->drift, c->drift == 1 ? "" : "s", c->dir);
+	return c->drift ? 1 : 0;
 }
 
 /*
@@ -78,7 +109,7 @@ static int check_snippets(const struct tangle_result *t, const char *dir)
  * With @p whole the directory itself must not be a link either (snippets/);
  * the build's own directory may sit below links the user made.
  */
-static int check_links(const struct outputs *o, const char *dir, bool whole, struct diag *d)
+static int check_links(const struct strlist *paths, const char *dir, bool whole, struct diag *d)
 {
 	int errors = d->errors;
 	char *link = whole ? find_symlink("", dir) : NULL;
@@ -88,8 +119,8 @@ static int check_links(const struct outputs *o, const char *dir, bool whole, str
 		free(link);
 		return -1;
 	}
-	for (size_t i = 0; i < o->n; i++) {
-		char *path = xasprintf("%s/%s", dir, o->v[i].path);
+	for (size_t i = 0; i < paths->len; i++) {
+		char *path = xasprintf("%s/%s", dir, paths->items[i]);
 
 		link = find_symlink(dir, path);
 		if (link) {
@@ -104,11 +135,11 @@ static int check_links(const struct outputs *o, const char *dir, bool whole, str
 
 /*
  * Writing is all or nothing. Every file whose bytes change is first staged as
- * a temporary beside it; only when all are staged are they renamed into
- * place. A failed write (a full disk, a read-only directory) discards the
- * staged files and leaves every output as it was; SIGINT or SIGTERM while
- * staging does the same, and during the renames each file is still either
- * old or new.
+ * a temporary beside it (a snippet while it is expanded); only when all are
+ * staged are they renamed into place. A failed write (a full disk, a
+ * read-only directory) discards the staged files and leaves every output as
+ * it was; SIGINT or SIGTERM while staging does the same, and during the
+ * renames each file is still either old or new.
  */
 struct staged {
 	char **tmp;
@@ -127,30 +158,92 @@ static void discard_staged(int sig)
 	raise(sig);
 }
 
-/*
- * A slot is filled before its temporary is created and only then counted,
- * and the arrays never move while signals may come: the handler sees whole
- * names only.
- */
-static int stage_outputs(const struct outputs *o, const char *dir)
-{
-	for (size_t i = 0; i < o->n; i++) {
-		char *path = xasprintf("%s/%s", dir, o->v[i].path);
-		const char *data = o->v[i].data.data ? o->v[i].data.data : "";
-		size_t slot = (size_t)staging.n;
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-		if (file_equals(path, data, o->v[i].data.len)) {
-			free(path);
-			continue;
-		}
-		staging.path[slot] = path;
-		staging.tmp[slot] = staged_name(path);
-		staging.n = (sig_atomic_t)(slot + 1);
-		if (stage_file_as(path, staging.tmp[slot], data, o->v[i].data.len) < 0) {
-			fprintf(stderr, "%s: error: cannot write: %s; nothing written\n", path, strerror(errno));
-			return -1;
-		}
+/* Room for one more slot: the arrays move only while the handler cannot run. */
+static void reserve_slot(void)
+{
+	sigset_t block, old;
+
+	if ((size_t)staging.n < staging.cap)
+		return;
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&block, fatal_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	staging.cap = staging.cap ? 2 * staging.cap : 64;
+	staging.tmp = xrealloc(staging.tmp, staging.cap * sizeof(*staging.tmp));
+	staging.path = xrealloc(staging.path, staging.cap * sizeof(*staging.path));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * The writer that stages what changed. A slot is filled before its temporary
+ * can exist and only then counted, so the handler sees whole names only; a
+ * file found unchanged gives its slot back.
+ */
+struct stager {
+	struct snippet_writer w;	/* first: tangle_book calls us with it */
+	const char *dir;		/* snippets/ or gen/ */
+	struct file_update u;		/* the file being staged */
+	int written;			/* files staged */
+};
+
+static int stage_failed(struct stager *s)
+{
+	fprintf(stderr, "%s: error: cannot write: %s; nothing written\n", s->u.path, strerror(errno));
+	file_update_abort(&s->u);
+	return -1;
+}
+
+static int stage_begin(struct snippet_writer *w, const char *rel)
+{
+	struct stager *s = (struct stager *)w;
+	size_t slot;
+
+	reserve_slot();
+	slot = (size_t)staging.n;
+	staging.path[slot] = xasprintf("%s/%s", s->dir, rel);
+	staging.tmp[slot] = staged_name(staging.path[slot]);
+	staging.n = (sig_atomic_t)(slot + 1);
+	if (file_update_begin(&s->u, staging.path[slot], staging.tmp[slot]) < 0)
+		return stage_failed(s);
+	return 0;
+}
+
+static int stage_write(struct snippet_writer *w, const char *data, size_t len)
+{
+	struct stager *s = (struct stager *)w;
+
+	return file_update_write(&s->u, data, len) < 0 ? stage_failed(s) : 0;
+}
+
+static int stage_end(struct snippet_writer *w)
+{
+	struct stager *s = (struct stager *)w;
+	int rc = file_update_end(&s->u);
+	size_t slot;
+
+	if (rc < 0)
+		return stage_failed(s);
+	if (rc == 1) {
+		s->written++;
+		return 0;
 	}
+	slot = (size_t)staging.n - 1;	/* unchanged: nothing was staged */
+	staging.n = (sig_atomic_t)slot;
+	free(staging.tmp[slot]);
+	free(staging.path[slot]);
+	return 0;
+}
+
+static int stage_outputs(const struct outputs *o, struct stager *s)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (stage_begin(&s->w, o->v[i].path) < 0 ||
+		    stage_write(&s->w, o->v[i].data.data, o->v[i].data.len) < 0 ||
+		    stage_end(&s->w) < 0)
+			return -1;
 	return 0;
 }
 
@@ -171,23 +264,48 @@ static void forget_staged(bool unlink_them)
 	staging.cap = 0;
 }
 
-/* Write what changed in both areas, or nothing; returns files written or -1. */
-static int write_all_or_nothing(const struct tangle_result *t, const char *snippets, const char *gen)
+static void output_paths(const struct outputs *o, struct strlist *paths)
 {
-	struct sigaction sa;
-	int written;
+	for (size_t i = 0; i < o->n; i++)
+		strlist_add(paths, o->v[i].path);
+}
 
-	staging.cap = t->snippets.n + t->gen.n + 1;
-	staging.tmp = xcalloc(staging.cap, sizeof(*staging.tmp));
-	staging.path = xcalloc(staging.cap, sizeof(*staging.path));
+/*
+ * Tangle @p b into @p t, staging the snippets as they are expanded and then
+ * the files of gen/, and put what changed in place: all of it or nothing.
+ * Returns the number of files written, or -1.
+ */
+static int tangle_and_write(const struct book *b, struct tangle_result *t, const char *snippets,
+			    const char *gen, struct diag *d)
+{
+	struct stager snip = {{stage_begin, stage_write, stage_end}, snippets, {0}, 0};
+	struct stager more = {{stage_begin, stage_write, stage_end}, gen, {0}, 0};
+	struct strlist gen_paths = {0};
+	struct sigaction sa;
+	int links;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = discard_staged;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	if (stage_outputs(&t->snippets, snippets) < 0 || (gen && stage_outputs(&t->gen, gen) < 0)) {
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+	if (tangle_book(b, &snip.w, t) < 0) {
 		forget_staged(true);
 		return -1;
+	}
+	if (gen) {
+		output_paths(&t->gen, &gen_paths);
+		links = check_links(&gen_paths, gen, false, d);
+		strlist_free(&gen_paths);
+		if (links < 0) {
+			fprintf(stderr, "tangle: %d error%s; nothing written\n", d->errors,
+				d->errors == 1 ? "" : "s");
+			forget_staged(true);
+			return -1;
+		}
+		if (stage_outputs(&t->gen, &more) < 0) {
+			forget_staged(true);
+			return -1;
+		}
 	}
 	/* Everything staged reaches the disk before any of it replaces a file. */
 	if (staging.n && (sync_dir_fs(snippets) < 0 || (gen && sync_dir_fs(gen) < 0))) {
@@ -204,9 +322,8 @@ static int write_all_or_nothing(const struct tangle_result *t, const char *snipp
 			return -1;
 		}
 	}
-	written = (int)staging.n;
 	forget_staged(false);
-	return written;
+	return snip.written + more.written;
 }
 
 /* Temporaries left by a tangle that was killed outright (SIGKILL). */
@@ -267,6 +384,7 @@ int main(int argc, char **argv)
 	struct diag d;
 	struct book b;
 	struct tangle_result t;
+	struct strlist snippet_paths = {0};
 	int i, rc = 0, written = 0, removed = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -287,19 +405,24 @@ int main(int argc, char **argv)
 		book_free(&b);
 		return 1;
 	}
-	tangle_book(&b, &t);
+	memset(&t, 0, sizeof(t));
+	for (size_t k = 0; k < b.nroots; k++)
+		strlist_add(&snippet_paths, b.roots[k].path);
 	if (check) {
-		rc = check_snippets(&t, snippets);
-	} else if (check_links(&t.snippets, snippets, true, &d) < 0 ||
-		   (gen && check_links(&t.gen, gen, false, &d) < 0)) {
+		struct checker c = {{check_begin, check_write, check_end}, snippets, NULL, false, {0}, 0};
+
+		tangle_book(&b, &c.w, &t);	/* the checker never stops it */
+		rc = check_snippets(&t, &c);
+	} else if (check_links(&snippet_paths, snippets, true, &d) < 0) {
 		fprintf(stderr, "tangle: %d error%s; nothing written\n", d.errors, d.errors == 1 ? "" : "s");
 		rc = 1;
 	} else {
 		remove_leftover_temporaries(snippets);
 		if (gen)
 			remove_leftover_temporaries(gen);
-		written = write_all_or_nothing(&t, snippets, gen);
+		written = tangle_and_write(&b, &t, snippets, gen, &d);
 	}
+	strlist_free(&snippet_paths);
 	if (written < 0) {
 		rc = 1;
 	} else if (!check && rc == 0) {

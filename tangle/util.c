@@ -178,6 +178,66 @@ void strlist_free(struct strlist *l)
 	l->len = l->cap = 0;
 }
 
+struct arena_block {
+	struct arena_block *next;
+	void *data[];		/* aligned like a pointer */
+};
+
+/* Blocks of this size are allocated at once; a larger piece gets its own. */
+enum { ARENA_BLOCK = 64 * 1024 };
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(void *);
+	struct arena_block *blk;
+	char *p;
+
+	if (n > SIZE_MAX - sizeof(*blk) - align)
+		out_of_memory();
+	n = (n + align - 1) / align * align;
+	if (n > ARENA_BLOCK / 4) {
+		/* A piece of its own, behind the block in use, which stays in use. */
+		blk = xmalloc(sizeof(*blk) + n);
+		blk->next = a->blocks ? a->blocks->next : NULL;
+		if (a->blocks)
+			a->blocks->next = blk;
+		else
+			a->blocks = blk;
+		return blk->data;
+	}
+	if (n > a->left) {
+		blk = xmalloc(sizeof(*blk) + ARENA_BLOCK);
+		blk->next = a->blocks;
+		a->blocks = blk;
+		a->next = (char *)blk->data;
+		a->left = ARENA_BLOCK;
+	}
+	p = a->next;
+	a->next += n;
+	a->left -= n;
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	while (a->blocks) {
+		struct arena_block *next = a->blocks->next;
+
+		free(a->blocks);
+		a->blocks = next;
+	}
+	memset(a, 0, sizeof(*a));
+}
+
 bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

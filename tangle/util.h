@@ -72,6 +72,24 @@ bool strlist_has(const struct strlist *l, const char *s);
 /** Free every item and the array. */
 void strlist_free(struct strlist *l);
 
+/**
+ * Memory handed out in small pieces and released all at once: the many
+ * little strings of a parsed chapter cost no malloc each. A zeroed struct
+ * arena is empty.
+ */
+struct arena {
+	struct arena_block *blocks;	/**< the blocks, newest first */
+	char *next;			/**< free space in the newest block */
+	size_t left;			/**< bytes of it */
+};
+
+/** @p n bytes, aligned like a pointer (and so like size_t); exits when out of memory. */
+void *arena_alloc(struct arena *a, size_t n);
+/** Copy of the first @p n bytes of @p s, NUL-terminated, in @p a. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/** Release every piece of @p a; it is empty and reusable afterwards. */
+void arena_free(struct arena *a);
+
 /** True when @p s starts with @p prefix. */
 bool starts_with(const char *s, const char *prefix);
 /** True when @p s ends with @p suffix. */

@@ -36,7 +36,7 @@ static void exercise_book(const char *const *texts, const size_t *lens, size_t n
 		struct weave_links links = {"../../snippets", "../out", "../docs"};
 		struct buf md = {0};
 
-		tangle_book(&b, &t);
+		tangle_book(&b, NULL, &t);
 		tangle_result_free(&t);
 		for (size_t i = 0; i < b.nruns; i++) {
 			caps[i].id = b.runs[i].id;

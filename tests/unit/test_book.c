@@ -199,7 +199,7 @@ int test_tangle_outputs(void)
 
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-out.md", text, NULL, NULL) == 0);
-	tangle_book(&b, &t);
+	tangle_book(&b, NULL, &t);
 	EXPECT(t.snippets.n == 3);
 	for (size_t i = 0; i < t.gen.n; i++)
 		if (!strcmp(t.gen.v[i].path, "manifest.cmake"))

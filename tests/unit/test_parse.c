@@ -10,10 +10,11 @@ int test_attr_items(void)
 {
 	struct captured c;
 	struct attrs a;
+	struct arena mem = {0};
 	const char *s = "{.c #name file=ch01/x.c labels=\"slow mpi\" q='a \\' b'}";
 
 	captured_open(&c);
-	EXPECT(attrs_parse(&a, s, strlen(s), "f.md", 3, 4, &c.d) == 0);
+	EXPECT(attrs_parse(&a, &mem, s, strlen(s), "f.md", 3, 4, &c.d) == 0);
 	EXPECT(a.id && !strcmp(a.id, "name"));
 	EXPECT(a.id_col == 8);
 	EXPECT(attrs_has_class(&a, "c"));
@@ -22,7 +23,7 @@ int test_attr_items(void)
 	EXPECT(!strcmp(attrs_get(&a, "q"), "a ' b"));
 	EXPECT(attrs_col(&a, "file") == 14);
 	EXPECT(c.d.errors == 0);
-	attrs_free(&a);
+	arena_free(&mem);
 	captured_close(&c);
 	return 0;
 }
@@ -46,13 +47,14 @@ int test_attr_errors(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct captured c;
 		struct attrs a;
+		struct arena mem = {0};
 
 		captured_open(&c);
-		EXPECT(attrs_parse(&a, cases[i].text, strlen(cases[i].text), "f.md", 1, 1, &c.d) < 0);
+		EXPECT(attrs_parse(&a, &mem, cases[i].text, strlen(cases[i].text), "f.md", 1, 1, &c.d) < 0);
 		if (!contains(captured_text(&c), cases[i].message))
 			fprintf(stderr, "case %zu: got: %s", i, captured_text(&c));
 		EXPECT(contains(captured_text(&c), cases[i].message));
-		attrs_free(&a);
+		arena_free(&mem);
 		captured_close(&c);
 	}
 	return 0;

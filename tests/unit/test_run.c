@@ -15,12 +15,13 @@
 static int parse(struct runspec *r, struct captured *c, const char *attrs, const char *body)
 {
 	struct attrs a;
+	struct arena mem = {0};
 	struct line lines[32];
 	size_t n = 0;
 	const char *p = body;
 	int rc;
 
-	attrs_parse(&a, attrs, strlen(attrs), "t.md", 1, 1, &c->d);
+	attrs_parse(&a, &mem, attrs, strlen(attrs), "t.md", 1, 1, &c->d);
 	while (*p && n < 32) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -30,7 +31,7 @@ static int parse(struct runspec *r, struct captured *c, const char *attrs, const
 		p += len + (nl ? 1 : 0);
 	}
 	rc = runspec_parse(r, &a, lines, n, "t.md", 1, &c->d);
-	attrs_free(&a);
+	arena_free(&mem);
 	return rc;
 }
 
