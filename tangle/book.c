@@ -188,8 +188,8 @@ static char *program_of(const char *path)
 /* variants="tsan asan": sanitizer builds of a program, beside the plain one. */
 static void read_variants(struct root *r, const struct chapter *c, struct diag *d)
 {
-	const char *v = attrs_get(&r->block->attrs, "variants");
-	int col = attrs_col(&r->block->attrs, "variants");
+	const char *v = attrs_get(r->block->attrs, "variants");
+	int col = attrs_col(r->block->attrs, "variants");
 
 	if (!v)
 		return;
@@ -308,9 +308,9 @@ static void check_references(struct book *b, struct diag *d)
 
 				if (!l->ref_len)
 					continue;
-				name = l->text + l->ref_off;
+				name = line_ref_name(l);
 				n = l->ref_len;
-				indent = l->indent;
+				indent = line_indent(l);
 				/* Resolved once here; the later passes read l->target. */
 				if ((target = book_chunk(b, c, name, n))) {
 					l->target = (unsigned)(target - b->chunks) + 1;
@@ -354,7 +354,7 @@ struct walk {
 static void walk_block(struct walk *w, struct chapter *c, const struct block *blk);
 
 static void walk_chunk(struct walk *w, struct chapter *c, const struct chunk *k,
-		       const struct line *ref, size_t indent)
+		       const struct line *ref)
 {
 	size_t idx = (size_t)(k - w->b->chunks);
 
@@ -369,13 +369,13 @@ static void walk_chunk(struct walk *w, struct chapter *c, const struct chunk *k,
 		for (; i < w->depth; i++)
 			buf_printf(&cycle, "%s -> ", w->path[i]->name);
 		buf_puts(&cycle, k->name);
-		diag_error(w->d, c->path, ref->lineno, (int)indent + 1,
+		diag_error(w->d, c->path, ref->lineno, (int)line_indent(ref) + 1,
 			   "reference cycle: %s", cycle.data);
 		buf_free(&cycle);
 		return;
 	}
 	if (w->depth >= MAX_NESTING) {
-		diag_error(w->d, c->path, ref->lineno, (int)indent + 1,
+		diag_error(w->d, c->path, ref->lineno, (int)line_indent(ref) + 1,
 			   "references nested more than %d deep (through '%s'); is this a generated chapter?",
 			   MAX_NESTING, k->name);
 		w->too_deep = true;
@@ -402,7 +402,7 @@ static void walk_block(struct walk *w, struct chapter *c, const struct block *bl
 		if (!l->target)
 			continue;
 		k = &w->b->chunks[l->target - 1];
-		walk_chunk(w, c, k, l, l->indent);
+		walk_chunk(w, c, k, l);
 	}
 }
 
@@ -495,7 +495,7 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 			memset(r, 0, sizeof(*r));
 			r->chapter = c;
 			r->block = blk;
-			if (runspec_parse(&r->spec, &blk->attrs, blk->lines, blk->nlines, c->path,
+			if (runspec_parse(&r->spec, blk->attrs, blk->lines, blk->nlines, c->path,
 					  blk->line, d) < 0) {
 				r->id = xasprintf("%s-invalid-%zu", c->tag, ++unnamed);
 				continue;
@@ -529,7 +529,7 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 			for (size_t k = 0; k + 1 < b->nruns; k++) {
 				if (strcmp(b->runs[k].id, r->id))
 					continue;
-				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "name"),
+				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
 					   "run name '%s' is already used", r->id);
 				diag_note(d, b->runs[k].chapter->path, b->runs[k].block->line, 0,
 					  "the other run is here");
@@ -556,37 +556,37 @@ static void index_plots(struct book *b, struct diag *d)
 			if (blk->kind != BLOCK_PLOT)
 				continue;
 			count++;
-			for (size_t k = 0; k < blk->attrs.nkvs; k++) {
+			for (size_t k = 0; k < blk->attrs->nkvs; k++) {
 				bool known = false;
 
 				for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
-					known |= !strcmp(blk->attrs.kvs[k].key, keys[j]);
+					known |= !strcmp(blk->attrs->kvs[k].key, keys[j]);
 				if (!known)
-					diag_error(d, c->path, blk->line, blk->attrs.kvs[k].col,
+					diag_error(d, c->path, blk->line, blk->attrs->kvs[k].col,
 						   "unknown attribute '%s' on a plot (known: run data caption name)",
-						   blk->attrs.kvs[k].key);
+						   blk->attrs->kvs[k].key);
 			}
 			b->plots = xrealloc(b->plots, (b->nplots + 1) * sizeof(*b->plots));
 			p = &b->plots[b->nplots++];
 			memset(p, 0, sizeof(*p));
 			p->chapter = c;
 			p->block = blk;
-			name = attrs_get(&blk->attrs, "name");
+			name = attrs_get(blk->attrs, "name");
 			p->id = name ? xasprintf("%s-%s", c->tag, name) : xasprintf("%s-plot-%zu", c->tag, count);
-			p->data = attrs_get(&blk->attrs, "data");
-			p->caption = attrs_get(&blk->attrs, "caption");
-			run = attrs_get(&blk->attrs, "run");
+			p->data = attrs_get(blk->attrs, "data");
+			p->caption = attrs_get(blk->attrs, "caption");
+			run = attrs_get(blk->attrs, "run");
 			if (!run || !p->data || !p->caption) {
 				diag_error(d, c->path, blk->line, blk->info_col,
 					   "a plot needs run=, data= and caption=");
 				continue;
 			}
 			if (regex_problem(p->data))
-				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "data"),
+				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
 					   "bad regular expression '%s' in data=: %s", p->data,
 					   regex_problem(p->data));
 			else if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
-				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "data"),
+				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
 					   "bad regular expression '%s' in data=", p->data);
 			else
 				regfree(&rx);
@@ -599,7 +599,7 @@ static void index_plots(struct book *b, struct diag *d)
 					p->run = r;
 			}
 			if (!p->run)
-				diag_error(d, c->path, blk->line, attrs_col(&blk->attrs, "run"),
+				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "run"),
 					   "run=%s names no run of this chapter", run);
 		}
 	}
@@ -715,7 +715,7 @@ static void expand_block(struct expansion *x, const struct chapter *c,
 			const struct chunk *k = &x->b->chunks[l->target - 1];
 			size_t saved = indent->len;
 
-			buf_add(indent, l->text, l->indent);
+			buf_add(indent, l->text, line_indent(l));
 			for (size_t p = 0; p < k->nparts; p++)
 				expand_block(x, c, k->parts[p], indent);
 			indent->len = saved;

@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -33,7 +33,7 @@ static bool next_line(struct cursor *cur, struct line *l)
 		return false;
 	nl = memchr(cur->text + cur->pos, '\n', cur->len - cur->pos);
 	end = nl ? (size_t)(nl - cur->text) : cur->len;
-	*l = (struct line){cur->text + cur->pos, (unsigned)(end - cur->pos), cur->lineno++, 0, 0, 0, 0};
+	*l = (struct line){cur->text + cur->pos, (unsigned)(end - cur->pos), cur->lineno++, 0, 0};
 	cur->pos = end + 1;
 	return true;
 }
@@ -54,29 +54,38 @@ static void push_line(struct lines *ls, const struct line *l)
 }
 
 /*
- * Offset of the first byte that is not UTF-8 text (a NUL, a byte outside a
- * valid sequence), or len. Eight bytes at a time while they are all ASCII
- * and none is NUL: a chapter is mostly that.
+ * Length of the prefix of text made of whole 64-byte blocks of ASCII with no
+ * NUL and no carriage return: nothing there needs a closer look. A chapter
+ * is mostly such blocks, and the loop below is one the compiler turns into
+ * vector instructions.
  */
-static size_t first_bad_byte(const char *text, size_t len)
+static size_t plain_prefix(const char *text, size_t len)
 {
-	const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)text;
+	size_t at = 0;
+
+	for (; at + 64 <= len; at += 64) {
+		unsigned char any = 0, odd = 0;
+
+		for (size_t i = 0; i < 64; i++) {
+			any |= p[at + i];
+			odd |= (p[at + i] == 0) | (p[at + i] == '\r');
+		}
+		if ((any & 0x80) || odd)
+			break;
+	}
+	return at;
+}
+
+/* Offset of the first byte that is not UTF-8 text (a NUL, a byte outside a valid sequence), or len. */
+static size_t first_bad_byte(const char *text, size_t len, size_t from)
+{
+	size_t i = from;
 
 	while (i < len) {
-		unsigned char c;
+		unsigned char c = (unsigned char)text[i];
 		size_t n;
 
-		if (i + 8 <= len) {
-			uint64_t w;
-
-			memcpy(&w, text + i, 8);
-			if (!(w & high) && !((w - ones) & ~w & high)) {
-				i += 8;
-				continue;
-			}
-		}
-		c = (unsigned char)text[i];
 		if (c == 0)
 			return i;
 		n = c < 0x80 ? 1 : utf8_sequence((const unsigned char *)text + i, len - i);
@@ -88,9 +97,9 @@ static size_t first_bad_byte(const char *text, size_t len)
 }
 
 /* Offset of the first carriage return that ends a line, or len. */
-static size_t first_crlf(const char *text, size_t len)
+static size_t first_crlf(const char *text, size_t len, size_t from)
 {
-	const char *cr = text;
+	const char *cr = text + from;
 
 	while ((cr = memchr(cr, '\r', len - (size_t)(cr - text)))) {
 		size_t at = (size_t)(cr - text);
@@ -122,7 +131,8 @@ static int line_of(const char *text, size_t at, size_t *line_start)
  */
 static int check_text(const char *path, const char *text, size_t len, struct diag *d)
 {
-	size_t bad = first_bad_byte(text, len), crlf = first_crlf(text, len), start;
+	size_t plain = plain_prefix(text, len), start;
+	size_t bad = first_bad_byte(text, len, plain), crlf = first_crlf(text, len, plain);
 	int lineno;
 
 	if (bad == len && crlf == len)
@@ -211,35 +221,38 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+/* The attributes of a block opened without any ("```c"). */
+static const struct attrs no_attrs;
+
 static void classify(struct block *b, const char *path, struct diag *d)
 {
-	const char *file = attrs_get(&b->attrs, "file");
-	bool run = attrs_has_class(&b->attrs, "run");
-	bool plot = attrs_has_class(&b->attrs, "plot");
+	const char *file = attrs_get(b->attrs, "file");
+	bool run = attrs_has_class(b->attrs, "run");
+	bool plot = attrs_has_class(b->attrs, "plot");
 
 	b->kind = BLOCK_PROSE;
-	if (plot && (run || file || b->attrs.id)) {
+	if (plot && (run || file || b->attrs->id)) {
 		diag_error(d, path, b->line, b->info_col,
 			   "a plot block is only a plot: no file=, #id or .run");
 	} else if (plot) {
 		b->kind = BLOCK_PLOT;
-	} else if (file && b->attrs.id) {
-		diag_error(d, path, b->line, b->attrs.id_col,
+	} else if (file && b->attrs->id) {
+		diag_error(d, path, b->line, b->attrs->id_col,
 			   "a block is either a file root (file=) or a named chunk (#%s), not both",
-			   b->attrs.id);
-	} else if (run && (file || b->attrs.id)) {
-		diag_error(d, path, b->line, file ? attrs_col(&b->attrs, "file") : b->attrs.id_col,
+			   b->attrs->id);
+	} else if (run && (file || b->attrs->id)) {
+		diag_error(d, path, b->line, file ? attrs_col(b->attrs, "file") : b->attrs->id_col,
 			   "a run block cannot also be a %s", file ? "file root" : "named chunk");
 	} else if (file) {
 		b->kind = BLOCK_ROOT;
 		b->name = file;
-		b->name_col = attrs_col(&b->attrs, "file");
+		b->name_col = attrs_col(b->attrs, "file");
 		if (!*file)
 			diag_error(d, path, b->line, b->name_col, "empty file name");
-	} else if (b->attrs.id) {
+	} else if (b->attrs->id) {
 		b->kind = BLOCK_CHUNK;
-		b->name = b->attrs.id;
-		b->name_col = b->attrs.id_col;
+		b->name = b->attrs->id;
+		b->name_col = b->attrs->id_col;
 	} else if (run) {
 		b->kind = BLOCK_RUN;
 	}
@@ -342,10 +355,15 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 		}
 		b.info_col = (int)(is - l.text) + 1;
 		trim(&is, &ilen);
-		if (ilen && is[0] == '{')
-			attrs_parse(&b.attrs, &c->mem, is, ilen, path, l.lineno, b.info_col, d);
-		else if (ilen)
+		b.attrs = &no_attrs;
+		if (ilen && is[0] == '{') {
+			struct attrs *a = arena_alloc(&c->mem, sizeof(*a));
+
+			attrs_parse(a, &c->mem, is, ilen, path, l.lineno, b.info_col, d);
+			b.attrs = a;
+		} else if (ilen) {
 			b.lang = arena_strndup(&c->mem, is, strcspn(is, " \t") < ilen ? strcspn(is, " \t") : ilen);
+		}
 		while (next_line(&cur, &bl)) {
 			const char *name;
 			size_t nlen, ind;
@@ -360,9 +378,7 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 				bl.len--;
 			}
 			if (line_reference(&bl, &name, &nlen, &ind)) {
-				bl.ref_off = (unsigned)(name - bl.text);
 				bl.ref_len = (unsigned)nlen;
-				bl.indent = (unsigned)ind;
 			}
 			push_line(&body, &bl);
 		}
@@ -373,7 +389,11 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 			body.n = start;
 			break;
 		}
-		b.nlines = body.n - start;
+		if (body.n - start > UINT_MAX) {
+			diag_error(d, path, b.line, b.col, "a block of more than %u lines", UINT_MAX);
+			break;
+		}
+		b.nlines = (unsigned)(body.n - start);
 		b.close_line = bl.lineno;
 		classify(&b, path, d);
 		add_block(c, &b);

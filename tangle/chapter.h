@@ -36,25 +36,39 @@ struct line {
 	const char *text;	/**< not NUL-terminated */
 	unsigned len;		/**< without the newline */
 	int lineno;		/**< 1-based line in the chapter */
-	unsigned ref_off;	/**< a reference line: where the name starts, */
-	unsigned ref_len;	/**< its length (0: not a reference), */
-	unsigned indent;	/**< and how many columns of indentation precede it */
+	unsigned ref_len;	/**< a reference line: the length of the name it names; else 0 */
 	unsigned target;	/**< the chunk it names, as 1 + its index in the book; 0 until resolved */
 };
 
-/** A fenced code block. */
+/** The indentation of the reference line @p l: the blanks before its "<<". */
+static inline unsigned line_indent(const struct line *l)
+{
+	unsigned i = 0;
+
+	while (l->text[i] == ' ' || l->text[i] == '\t')
+		i++;
+	return i;
+}
+
+/** The name the reference line @p l names (line_indent() + 2 bytes in; ref_len long). */
+static inline const char *line_ref_name(const struct line *l)
+{
+	return l->text + line_indent(l) + 2;
+}
+
+/** A fenced code block: 64 bytes, as a generated chapter holds millions. */
 struct block {
 	enum block_kind kind; /**< what the block is for */
 	int line;		/**< line of the opening fence */
 	int col;		/**< column of the opening fence */
 	int info_col;		/**< column where the info string starts */
-	struct attrs attrs;	/**< parsed attributes (empty for "```c") */
+	const struct attrs *attrs; /**< parsed attributes (empty for "```c"), in the chapter's arena */
 	const char *lang;	/**< "```c" language word, or NULL */
 	const char *name;	/**< root path or chunk name (points into attrs) */
 	int name_col;		/**< column of the name's attribute */
 	unsigned chunk;		/**< a chunk's part: 1 + the chunk's index in the book; 0 until indexed */
 	struct line *lines;	/**< the body, without the fences (a slice of the chapter's lines) */
-	size_t nlines;	/**< number of body lines */
+	unsigned nlines;	/**< number of body lines */
 	int close_line;		/**< line of the closing fence */
 };
 
@@ -102,7 +116,8 @@ void chapter_free(struct chapter *c);
  * If @p l is a reference line ("<<name>>" alone, after blanks), store the
  * name's span and the indentation width and return 1; otherwise 0. Scans the
  * text; chapter_parse() stores the answer in the lines of every block
- * (ref_off, ref_len, indent), where the passes over the web read it.
+ * (ref_len; line_indent() and line_ref_name() give the rest), where the
+ * passes over the web read it.
  */
 int line_reference(const struct line *l, const char **name, size_t *name_len,
 		   size_t *indent);

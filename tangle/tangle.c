@@ -218,12 +218,12 @@ static void describe_run(const struct run *r, const struct program_info *progs, 
 	/* The spec: the fence's info string, then the body, verbatim. */
 	o = add_output(gen, xasprintf("runs/%s.run", r->id));
 	buf_puts(&o->data, "{");
-	for (size_t i = 0; i < blk->attrs.classes.len; i++)
-		buf_printf(&o->data, "%s.%s", i ? " " : "", blk->attrs.classes.items[i]);
-	for (size_t i = 0; i < blk->attrs.nkvs; i++) {
-		const char *v = blk->attrs.kvs[i].value;
+	for (size_t i = 0; i < blk->attrs->classes.len; i++)
+		buf_printf(&o->data, "%s.%s", i ? " " : "", blk->attrs->classes.items[i]);
+	for (size_t i = 0; i < blk->attrs->nkvs; i++) {
+		const char *v = blk->attrs->kvs[i].value;
 
-		buf_printf(&o->data, " %s=\"", blk->attrs.kvs[i].key);
+		buf_printf(&o->data, " %s=\"", blk->attrs->kvs[i].key);
 		for (; *v; v++) {
 			if (*v == '"' || *v == '\\')
 				buf_putc(&o->data, '\\');

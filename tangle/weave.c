@@ -160,7 +160,7 @@ static void references_of(const struct book *bk, const struct chapter *c,
 		const struct chunk *k;
 		bool dup = false;
 
-		if (!l->ref_len || !(k = book_chunk(bk, c, l->text + l->ref_off, l->ref_len)))
+		if (!l->ref_len || !(k = book_chunk(bk, c, line_ref_name(l), l->ref_len)))
 			continue;
 		for (size_t j = 0; j < *n; j++)
 			dup |= out[j] == k;
@@ -202,7 +202,7 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 	const struct chunk **refs = xcalloc(blk->nlines + 1, sizeof(*refs));
 	size_t nrefs, fence, part = 0, nparts = 1;
 	struct buf body = {0};
-	const char *lang = blk->attrs.classes.len ? blk->attrs.classes.items[0] : "c";
+	const char *lang = blk->attrs->classes.len ? blk->attrs->classes.items[0] : "c";
 
 	for (size_t i = 0; i < blk->nlines; i++) {
 		buf_add(&body, blk->lines[i].text, blk->lines[i].len);
