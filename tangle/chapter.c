@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -125,14 +127,32 @@ static int line_of(const char *text, size_t at, size_t *line_start)
 	return lineno;
 }
 
+/* Where a chapter's text breaks the rules: offsets, len when there is none. */
+struct text_check {
+	const char *text;
+	size_t len;
+	size_t bad;		/* the first byte that is not UTF-8 text */
+	size_t crlf;		/* the first carriage return ending a line */
+};
+
+static void *find_text_problems(void *arg)
+{
+	struct text_check *t = arg;
+	size_t plain = plain_prefix(t->text, t->len);
+
+	t->bad = first_bad_byte(t->text, t->len, plain);
+	t->crlf = first_crlf(t->text, t->len, plain);
+	return NULL;
+}
+
 /*
  * A chapter is UTF-8 text with LF line endings. The first offence is
  * reported (a bad byte before a CRLF on the same line); returns 0 or -1.
  */
-static int check_text(const char *path, const char *text, size_t len, struct diag *d)
+static int report_text_problems(const char *path, const struct text_check *t, struct diag *d)
 {
-	size_t plain = plain_prefix(text, len), start;
-	size_t bad = first_bad_byte(text, len, plain), crlf = first_crlf(text, len, plain);
+	const char *text = t->text;
+	size_t len = t->len, bad = t->bad, crlf = t->crlf, start;
 	int lineno;
 
 	if (bad == len && crlf == len)
@@ -314,8 +334,8 @@ int chapter_names(const char *path, char **slug, char **tag)
 	return 0;
 }
 
-/* Parse c->text, already filled; c is otherwise empty. */
-static int parse_text(struct chapter *c, const char *path, struct diag *d)
+/* The blocks of c->text, already filled and checked (or being checked). */
+static int parse_blocks(struct chapter *c, const char *path, struct diag *d)
 {
 	struct cursor cur = {c->text, c->text_len, 0, 1};
 	struct lines body = {0};
@@ -323,13 +343,6 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 	struct line l;
 	int errors = d->errors;
 
-	c->path = xstrdup(path);
-	if (chapter_names(path, &c->slug, &c->tag) < 0) {
-		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
-		return -1;
-	}
-	if (check_text(path, c->text, c->text_len, d) < 0)
-		return -1;
 	while (next_line(&cur, &l)) {
 		struct block b;
 		struct line bl;
@@ -362,7 +375,11 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 			attrs_parse(a, &c->mem, is, ilen, path, l.lineno, b.info_col, d);
 			b.attrs = a;
 		} else if (ilen) {
-			b.lang = arena_strndup(&c->mem, is, strcspn(is, " \t") < ilen ? strcspn(is, " \t") : ilen);
+			size_t word = 0;
+
+			while (word < ilen && is[word] != ' ' && is[word] != '\t')
+				word++;
+			b.lang = arena_strndup(&c->mem, is, word);
 		}
 		while (next_line(&cur, &bl)) {
 			const char *name;
@@ -410,6 +427,56 @@ static int parse_text(struct chapter *c, const char *path, struct diag *d)
 		c->blocks[i].lines = c->blocks[i].nlines ? c->lines + first[i] : NULL;
 	free(first);
 	return d->errors == errors ? 0 : -1;
+}
+
+/* A chapter this large is checked on a second thread while it is parsed. */
+enum { CHECK_APART = 1 << 20 };
+
+/*
+ * Parse c->text, already filled; c is otherwise empty. The text is checked
+ * first, so that nothing else is reported about a chapter that is not text;
+ * for a large one the check runs beside the parse, whose reports are held
+ * until the check is done.
+ */
+static int parse_text(struct chapter *c, const char *path, struct diag *d)
+{
+	struct text_check t = {c->text, c->text_len, 0, 0};
+	char *held = NULL;
+	size_t held_len = 0;
+	FILE *f = NULL;
+	pthread_t checker;
+	int rc;
+
+	c->path = xstrdup(path);
+	if (chapter_names(path, &c->slug, &c->tag) < 0) {
+		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
+		return -1;
+	}
+	if (t.len >= CHECK_APART && (f = open_memstream(&held, &held_len)) &&
+	    pthread_create(&checker, NULL, find_text_problems, &t) == 0) {
+		struct diag parsing;
+
+		diag_init(&parsing, f);
+		rc = parse_blocks(c, path, &parsing);
+		pthread_join(checker, NULL);
+		fclose(f);
+		if (report_text_problems(path, &t, d) < 0) {
+			rc = -1;
+		} else {
+			fwrite(held, 1, held_len, d->stream);
+			d->errors += parsing.errors;
+		}
+		free(held);
+		return rc;
+	}
+	if (f) {
+		fclose(f);
+		free(held);
+	}
+	find_text_problems(&t);
+	if (report_text_problems(path, &t, d) < 0)
+		return -1;
+	return parse_blocks(c, path, d);
 }
 
 int chapter_parse(struct chapter *c, const char *path, const char *text,
