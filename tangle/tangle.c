@@ -274,6 +274,7 @@ struct snippet_sink {
 	struct snippet_writer *w;	/* where the pieces go, or NULL: they stay in text */
 	struct pieces writing;		/* a large snippet's pieces go to w on a second thread */
 	bool threaded;			/* ... once writing started */
+	size_t taken;			/* bytes taken so far */
 };
 
 /*
@@ -307,12 +308,18 @@ static int write_piece(void *w, const char *data, size_t len)
 	return ((struct snippet_writer *)w)->write(w, data, len);
 }
 
+/* Pieces of this size keep a snippet's pending text in the cache. */
+enum { PIECE = 256 * 1024 };
+
+/* A thread pays for itself only on a snippet larger than this (measured). */
+enum { THREAD_AFTER = 4 * 1024 * 1024 };
+
 /*
  * Take what the expansion holds: scan it, map it, and pass it on. The
- * expansion calls this only for a large snippet, whose pieces are then
- * written on a second thread while the next piece is expanded (if no thread
- * can be started, they are written here); a small snippet is taken whole,
- * at its end, and written at once.
+ * expansion calls this for every PIECE bytes of a snippet, and the caller
+ * once more at its end. Past THREAD_AFTER bytes, the pieces are written on
+ * a second thread while the next piece is expanded (if no thread can be
+ * started, they are written here).
  */
 static int take_piece(struct expand_sink *es)
 {
@@ -329,7 +336,8 @@ static int take_piece(struct expand_sink *es)
 		k->scanned = k->text.len;
 		return 0;
 	}
-	if (!k->threaded && k->text.len >= k->s.flush_at)
+	k->taken += k->text.len;
+	if (!k->threaded && k->taken >= THREAD_AFTER && k->text.len >= k->s.flush_at)
 		k->threaded = pieces_start(&k->writing, write_piece, k->w) == 0;
 	if (k->threaded)
 		return pieces_put(&k->writing, &k->text);
@@ -338,9 +346,6 @@ static int take_piece(struct expand_sink *es)
 	buf_reset(&k->text);
 	return rc;
 }
-
-/* Pieces of this size keep a snippet's pending text in the cache. */
-enum { PIECE = 256 * 1024 };
 
 /*
  * Expand root @p r: its snippet goes to @p w (or into @p file when @p w is

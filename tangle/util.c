@@ -323,13 +323,17 @@ int read_file(const char *path, struct buf *out)
 	buf_reset(out);
 	if (fd < 0)
 		return -1;
-	/* Read straight into the buffer, sized for the whole file at once. */
+	/*
+	 * Read straight into the buffer, sized for the whole file and one byte
+	 * more, so that the read that finds the end needs no larger buffer.
+	 */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		buf_grow(out, (size_t)st.st_size);
+		buf_grow(out, (size_t)st.st_size + 1);
 	for (;;) {
 		ssize_t n;
 
-		buf_grow(out, 65536);
+		if (out->len + 1 >= out->cap)
+			buf_grow(out, 65536);
 		n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n == 0)
 			break;
