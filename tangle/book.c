@@ -52,6 +52,19 @@ static size_t chunk_hash(const struct chapter *c, const char *name, size_t len)
 	return h;
 }
 
+/* Ask for the cache line holding p before it is needed (a hint; GCC and Clang). */
+static inline void prefetch(const void *p)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(p);
+#else
+	(void)p;
+#endif
+}
+
+/* Lookups in the index go in batches of this many (see struct ref_batch). */
+enum { BATCH = 16 };
+
 static unsigned hash_tag(size_t hash)
 {
 	return (unsigned)(hash >> 32);
@@ -99,6 +112,23 @@ const struct chunk *book_chunk(const struct book *b, const struct chapter *c,
 	return find_chunk(b, c, name, len, chunk_hash(c, name, len));
 }
 
+/* Count blk as a part of its chunk, which is new when none has its name. */
+static void add_part(struct book *b, struct chapter *c, struct block *blk, size_t len, size_t hash)
+{
+	struct chunk *k = find_chunk(b, c, blk->name, len, hash);
+
+	if (!k) {
+		k = &b->chunks[b->nchunks++];
+		k->chapter = c;
+		k->name = blk->name;
+		k->name_len = len;
+		k->hash = hash;
+		index_chunk(b, b->nchunks - 1);
+	}
+	k->nparts++;
+	blk->chunk = (unsigned)(k - b->chunks) + 1;
+}
+
 /*
  * Index every chunk and gather its parts. The table is sized once from the
  * number of chunk blocks, so it stays at most half full; the parts of all
@@ -124,27 +154,25 @@ static int index_chunks(struct book *b, struct diag *d)
 	b->chunks = xcalloc(nblocks + 1, sizeof(*b->chunks));
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
+		struct block *batch[BATCH];
+		size_t len[BATCH], hash[BATCH], n = 0;
 
-		for (size_t i = 0; i < c->nblocks; i++) {
-			struct block *blk = &c->blocks[i];
-			size_t len, hash;
-			struct chunk *k;
+		/* A batch of names is hashed and their slots asked for, then indexed. */
+		for (size_t i = 0; i <= c->nblocks; i++) {
+			struct block *blk = i < c->nblocks ? &c->blocks[i] : NULL;
 
-			if (blk->kind != BLOCK_CHUNK)
-				continue;
-			len = strlen(blk->name);
-			hash = chunk_hash(c, blk->name, len);
-			k = find_chunk(b, c, blk->name, len, hash);
-			if (!k) {
-				k = &b->chunks[b->nchunks++];
-				k->chapter = c;
-				k->name = blk->name;
-				k->name_len = len;
-				k->hash = hash;
-				index_chunk(b, b->nchunks - 1);
+			if (blk && blk->kind == BLOCK_CHUNK) {
+				batch[n] = blk;
+				len[n] = strlen(blk->name);
+				hash[n] = chunk_hash(c, blk->name, len[n]);
+				prefetch(&b->index[hash[n] & (cap - 1)]);
+				n++;
 			}
-			k->nparts++;
-			blk->chunk = (unsigned)(k - b->chunks) + 1;
+			if (n < BATCH && blk)
+				continue;
+			for (size_t q = 0; q < n; q++)
+				add_part(b, c, batch[q], len[q], hash[q]);
+			n = 0;
 		}
 	}
 	b->parts = xcalloc(nblocks + 1, sizeof(*b->parts));
@@ -289,11 +317,66 @@ static const char *nearest(const struct book *b, const struct chapter *c, const 
 	return best_d <= limit ? best : NULL;
 }
 
+static void report_undefined(const struct book *b, const struct chapter *c,
+			     const struct line *l, struct diag *d)
+{
+	char *s = xstrndup(line_ref_name(l), l->ref_len);
+	const char *hint = nearest(b, c, s);
+	int col = (int)line_indent(l) + 1;
+
+	if (hint)
+		diag_error(d, c->path, l->lineno, col, "undefined chunk '%s'; did you mean '%s'?", s, hint);
+	else
+		diag_error(d, c->path, l->lineno, col,
+			   "undefined chunk '%s' (no chunk of %s has a similar name)", s, c->path);
+	free(s);
+}
+
+/*
+ * References waiting to be resolved, a batch at a time: their names are
+ * hashed and their index slots, then their chunks, asked for first, so that
+ * the cache misses of a large book's lookups overlap instead of following
+ * one another.
+ */
+
+struct ref_batch {
+	struct line *line[BATCH];
+	size_t hash[BATCH];
+	size_t n;
+};
+
+static void resolve_batch(const struct book *b, const struct chapter *c, struct ref_batch *q,
+			  struct diag *d)
+{
+	size_t mask = b->index_cap - 1;
+
+	for (size_t i = 0; i < q->n; i++) {
+		const struct chunk_slot *s = &b->index[q->hash[i] & mask];
+
+		if (s->chunk)
+			prefetch(&b->chunks[s->chunk - 1]);
+	}
+	for (size_t i = 0; i < q->n; i++) {
+		struct line *l = q->line[i];
+		const struct chunk *target = find_chunk(b, c, line_ref_name(l), l->ref_len, q->hash[i]);
+
+		/* Resolved once here; the later passes read l->target. */
+		if (target)
+			l->target = (unsigned)(target - b->chunks) + 1;
+		else
+			report_undefined(b, c, l, d);
+	}
+	q->n = 0;
+}
+
 static void check_references(struct book *b, struct diag *d)
 {
+	struct ref_batch q;
+
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
 
+		q.n = 0;
 		for (size_t i = 0; i < c->nblocks; i++) {
 			struct block *blk = &c->blocks[i];
 
@@ -301,33 +384,17 @@ static void check_references(struct book *b, struct diag *d)
 				continue;
 			for (size_t k = 0; k < blk->nlines; k++) {
 				struct line *l = &blk->lines[k];
-				const struct chunk *target;
-				const char *name;
-				size_t n, indent;
-				char *s, *hint;
 
 				if (!l->ref_len)
 					continue;
-				name = line_ref_name(l);
-				n = l->ref_len;
-				indent = line_indent(l);
-				/* Resolved once here; the later passes read l->target. */
-				if ((target = book_chunk(b, c, name, n))) {
-					l->target = (unsigned)(target - b->chunks) + 1;
-					continue;
-				}
-				s = xstrndup(name, n);
-				hint = (char *)nearest(b, c, s);
-				if (hint)
-					diag_error(d, c->path, blk->lines[k].lineno, (int)indent + 1,
-						   "undefined chunk '%s'; did you mean '%s'?", s, hint);
-				else
-					diag_error(d, c->path, blk->lines[k].lineno, (int)indent + 1,
-						   "undefined chunk '%s' (no chunk of %s has a similar name)", s,
-						   c->path);
-				free(s);
+				q.line[q.n] = l;
+				q.hash[q.n] = chunk_hash(c, line_ref_name(l), l->ref_len);
+				prefetch(&b->index[q.hash[q.n] & (b->index_cap - 1)]);
+				if (++q.n == BATCH)
+					resolve_batch(b, c, &q, d);
 			}
 		}
+		resolve_batch(b, c, &q, d);
 	}
 }
 
