@@ -760,7 +760,8 @@ static void emit(struct expansion *x, const struct line *l, const char *indent,
 {
 	struct expand_sink *s = x->s;
 
-	buf_grow(s->text, indent_len + l->len + 1);
+	if (s->text->len + indent_len + l->len + 2 > s->text->cap)
+		buf_grow(s->text, indent_len + l->len + 1);
 	memcpy(s->text->data + s->text->len, indent, indent_len);
 	memcpy(s->text->data + s->text->len + indent_len, l->text, l->len);
 	s->text->len += indent_len + l->len + 1;

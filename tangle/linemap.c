@@ -5,16 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void line_origins_add(struct line_origins *o, int line, int indent)
+void line_origins_grow(struct line_origins *o)
 {
-	if (o->n == o->cap) {
-		o->cap = o->cap ? 2 * o->cap : 256;
-		o->line = xrealloc(o->line, o->cap * sizeof(*o->line));
-		o->indent = xrealloc(o->indent, o->cap * sizeof(*o->indent));
-	}
-	o->line[o->n] = line;
-	o->indent[o->n] = indent;
-	o->n++;
+	o->cap = o->cap ? 2 * o->cap : 256;
+	o->line = xrealloc(o->line, o->cap * sizeof(*o->line));
+	o->indent = xrealloc(o->indent, o->cap * sizeof(*o->indent));
 }
 
 void line_origins_free(struct line_origins *o)
@@ -24,21 +19,33 @@ void line_origins_free(struct line_origins *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* Decimal digits of a non-negative number, without printf: this runs per run. */
-static void put_number(struct buf *b, size_t v, char after)
+/* Decimal digits of v, then after, at p (room for 21 bytes); returns the end. */
+static char *put_digits(char *p, size_t v, char after)
 {
-	char digits[24];
+	char digits[20];
 	int n = 0;
 
 	do {
 		digits[n++] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	buf_grow(b, (size_t)n + 1);
 	while (n)
-		b->data[b->len++] = digits[--n];
-	b->data[b->len++] = after;
-	b->data[b->len] = '\0';
+		*p++ = digits[--n];
+	*p++ = after;
+	return p;
+}
+
+/* Append "A B C\n" without printf: this runs once per run of a map. */
+static void put_run(struct buf *b, size_t first, size_t line, size_t indent)
+{
+	char *p;
+
+	buf_grow(b, 3 * 21);
+	p = put_digits(b->data + b->len, first, ' ');
+	p = put_digits(p, line, ' ');
+	p = put_digits(p, indent, '\n');
+	*p = '\0';
+	b->len = (size_t)(p - b->data);
 }
 
 void linemap_encode_begin(struct linemap_encoder *e, const char *chapter, struct buf *out)
@@ -56,16 +63,13 @@ void linemap_encode_more(struct linemap_encoder *e, const struct line_origins *o
 		e->indent = o->indent[i];
 		if (goes_on)
 			continue;	/* the run goes on */
-		put_number(e->out, e->n + 1, ' ');
-		put_number(e->out, (size_t)o->line[i], ' ');
-		put_number(e->out, (size_t)o->indent[i], '\n');
+		put_run(e->out, e->n + 1, (size_t)o->line[i], (size_t)o->indent[i]);
 	}
 }
 
 void linemap_encode_end(struct linemap_encoder *e)
 {
-	buf_puts(e->out, "end ");
-	put_number(e->out, e->n, '\n');
+	buf_printf(e->out, "end %zu\n", e->n);
 }
 
 void linemap_encode(const struct line_origins *o, const char *chapter, struct buf *out)

@@ -29,8 +29,18 @@ struct line_origins {
 	size_t cap;		/**< entries allocated */
 };
 
-/** Append the origin of one more output line. */
-void line_origins_add(struct line_origins *o, int line, int indent);
+/** Make room for at least one more origin (see line_origins_add()). */
+void line_origins_grow(struct line_origins *o);
+
+/** Append the origin of one more output line (inline: it runs per line). */
+static inline void line_origins_add(struct line_origins *o, int line, int indent)
+{
+	if (o->n == o->cap)
+		line_origins_grow(o);
+	o->line[o->n] = line;
+	o->indent[o->n] = indent;
+	o->n++;
+}
 
 /** Release what @p o owns. */
 void line_origins_free(struct line_origins *o);
