@@ -334,16 +334,20 @@ int chapter_names(const char *path, char **slug, char **tag)
 	return 0;
 }
 
-/* The blocks of c->text, already filled and checked (or being checked). */
-static int parse_blocks(struct chapter *c, const char *path, struct diag *d)
+/*
+ * The blocks of c->text, already filled and checked (or being checked), from
+ * offset from (the start of line lineno) on, stopping at the first line that
+ * starts at or past until outside every block. Returns where it stopped.
+ */
+static size_t parse_blocks(struct chapter *c, const char *path, size_t from, int lineno,
+			   size_t until, struct diag *d)
 {
-	struct cursor cur = {c->text, c->text_len, 0, 1};
+	struct cursor cur = {c->text, c->text_len, from, lineno};
 	struct lines body = {0};
 	size_t *first = NULL, first_cap = 0;	/* per block: index of its first line in body */
 	struct line l;
-	int errors = d->errors;
 
-	while (next_line(&cur, &l)) {
+	while (cur.pos < until && next_line(&cur, &l)) {
 		struct block b;
 		struct line bl;
 		size_t flen, info, indent, start = body.n;
@@ -426,57 +430,223 @@ static int parse_blocks(struct chapter *c, const char *path, struct diag *d)
 	for (size_t i = 0; i < c->nblocks; i++)
 		c->blocks[i].lines = c->blocks[i].nlines ? c->lines + first[i] : NULL;
 	free(first);
-	return d->errors == errors ? 0 : -1;
+	return cur.pos < c->text_len ? cur.pos : c->text_len;
 }
 
-/* A chapter this large is checked on a second thread while it is parsed. */
-enum { CHECK_APART = 1 << 20 };
+/*
+ * A large chapter is parsed in two halves on two threads, each checking the
+ * text of its half first. The second half starts at a line that opens a
+ * block ("```{"), on the guess that it is outside every block; the first
+ * half's parse confirms it (it stops exactly there) or refutes it (a block
+ * runs past that line: the chapter is then parsed again, whole). What the
+ * halves report is held until both are done, then given in order: the
+ * first half's, the second's; or, when the chapter is not text, only that.
+ */
+enum { PARALLEL_AT = 1 << 20 };
+
+/* Below this size the text is checked beside the parse, which is not split (measured). */
+enum { HALVES_AT = 32 << 20 };
+
+struct half {
+	struct chapter *c;		/* the chapter, or the second half's own */
+	const char *path;
+	size_t from, until;		/* it parses the lines from from until until, */
+	int lineno;			/* numbering them from this (0: count first) */
+	size_t check_from, check_to;	/* and checks this range of the text */
+	struct text_check check;
+	size_t stop;			/* where its parse stopped */
+	struct diag d;			/* its reports, held in held */
+	FILE *f;
+	char *held;
+	size_t held_len;
+};
+
+/* Newlines in text, 64 bytes at a time (a loop the compiler vectorises). */
+static size_t count_lines(const char *text, size_t len)
+{
+	size_t n = 0, i = 0;
+
+	for (; i + 64 <= len; i += 64) {
+		unsigned char k = 0;
+
+		for (size_t j = 0; j < 64; j++)
+			k += text[i + j] == '\n';
+		n += k;
+	}
+	for (; i < len; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+static void *parse_half(void *arg)
+{
+	struct half *h = arg;
+
+	h->check = (struct text_check){h->c->text + h->check_from, h->check_to - h->check_from, 0, 0};
+	find_text_problems(&h->check);
+	if (!h->lineno)
+		h->lineno = 1 + (int)count_lines(h->c->text, h->from);
+	h->stop = h->from;
+	if (h->from < h->until)
+		h->stop = parse_blocks(h->c, h->path, h->from, h->lineno, h->until, &h->d);
+	return NULL;
+}
+
+/*
+ * Where to split a chapter of len bytes: the start of the first line at or
+ * after the middle that opens "```{" or "~~~{", or len for no split.
+ */
+static size_t split_point(const char *text, size_t len)
+{
+	const char *p;
+
+	if (len < HALVES_AT)
+		return len;
+	p = memchr(text + len / 2, '\n', len - len / 2);
+	for (; p && (size_t)(p - text) + 5 <= len; p = memchr(p + 1, '\n', len - (size_t)(p + 1 - text)))
+		if ((!memcmp(p + 1, "```{", 4) || !memcmp(p + 1, "~~~{", 4)))
+			return (size_t)(p + 1 - text);
+	return len;
+}
+
+/* Release what a parse filled in, keeping the text and the names. */
+static void forget_blocks(struct chapter *c)
+{
+	arena_free(&c->mem);
+	free(c->blocks);
+	free(c->lines);
+	free(c->tail_lines);
+	free(c->title);
+	free(c->summary);
+	c->blocks = NULL;
+	c->nblocks = c->blocks_cap = 0;
+	c->lines = c->tail_lines = NULL;
+	c->nlines = c->ntail_lines = 0;
+	c->title = c->summary = NULL;
+	c->title_line = 0;
+}
+
+/* The second half's blocks, lines and strings become the chapter's. */
+static void join_halves(struct chapter *c, struct chapter *tail)
+{
+	if (tail->nblocks) {
+		c->blocks = xrealloc(c->blocks, (c->nblocks + tail->nblocks) * sizeof(*c->blocks));
+		memcpy(c->blocks + c->nblocks, tail->blocks, tail->nblocks * sizeof(*c->blocks));
+		c->nblocks += tail->nblocks;
+		c->blocks_cap = c->nblocks;
+	}
+	c->tail_lines = tail->lines;
+	c->ntail_lines = tail->nlines;
+	tail->lines = NULL;
+	arena_absorb(&c->mem, &tail->mem);
+	if (!c->title && tail->title) {
+		c->title = tail->title;
+		c->title_line = tail->title_line;
+		c->summary = tail->summary;
+		tail->title = tail->summary = NULL;
+	}
+	forget_blocks(tail);
+}
+
+/* Offset of the first problem of either half's check, or len. */
+static size_t first_of(size_t in_a, const struct half *a, size_t in_b, const struct half *b, size_t len)
+{
+	if (in_a < a->check.len)
+		return a->check_from + in_a;
+	if (in_b < b->check.len)
+		return b->check_from + in_b;
+	return len;
+}
+
+/* Returns 0 or -1 as parse_text(), or 1 when no second thread could help. */
+static int parse_in_halves(struct chapter *c, const char *path, struct diag *d)
+{
+	size_t len = c->text_len, split = split_point(c->text, len);
+	struct chapter tail;
+	struct half a, b;
+	struct text_check all;
+	pthread_t thread;
+	int rc = 0;
+
+	memset(&tail, 0, sizeof(tail));
+	tail.text = c->text;
+	tail.text_len = len;
+	/* Without a split, the second thread checks the whole text and parses nothing. */
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.c = c;
+	b.c = &tail;
+	a.path = b.path = path;
+	a.from = 0;
+	a.until = b.from = split;
+	b.until = len;
+	a.lineno = 1;		/* b counts its own */
+	a.check_from = 0;
+	a.check_to = b.check_from = split < len ? split : 0;
+	b.check_to = len;
+	a.f = open_memstream(&a.held, &a.held_len);
+	b.f = open_memstream(&b.held, &b.held_len);
+	if (!a.f || !b.f || pthread_create(&thread, NULL, parse_half, &b) != 0) {
+		if (a.f)
+			fclose(a.f);
+		if (b.f)
+			fclose(b.f);
+		free(a.held);
+		free(b.held);
+		return 1;
+	}
+	diag_init(&a.d, a.f);
+	diag_init(&b.d, b.f);
+	parse_half(&a);
+	pthread_join(thread, NULL);
+	fclose(a.f);
+	fclose(b.f);
+	all = (struct text_check){c->text, len, first_of(a.check.bad, &a, b.check.bad, &b, len),
+				  first_of(a.check.crlf, &a, b.check.crlf, &b, len)};
+	if (report_text_problems(path, &all, d) < 0) {
+		rc = -1;
+	} else if (split < len && a.stop != split) {
+		/* A block runs past the guessed line: parse again, whole. */
+		int errors = d->errors;
+
+		forget_blocks(c);
+		parse_blocks(c, path, 0, 1, len, d);
+		rc = d->errors == errors ? 0 : -1;
+	} else {
+		fwrite(a.held, 1, a.held_len, d->stream);
+		fwrite(b.held, 1, b.held_len, d->stream);
+		d->errors += a.d.errors + b.d.errors;
+		join_halves(c, &tail);
+		rc = a.d.errors + b.d.errors ? -1 : 0;
+	}
+	forget_blocks(&tail);
+	free(a.held);
+	free(b.held);
+	return rc;
+}
 
 /*
  * Parse c->text, already filled; c is otherwise empty. The text is checked
- * first, so that nothing else is reported about a chapter that is not text;
- * for a large one the check runs beside the parse, whose reports are held
- * until the check is done.
+ * first, so that nothing else is reported about a chapter that is not text
+ * (a large chapter is checked and parsed in halves, see parse_in_halves()).
  */
 static int parse_text(struct chapter *c, const char *path, struct diag *d)
 {
 	struct text_check t = {c->text, c->text_len, 0, 0};
-	char *held = NULL;
-	size_t held_len = 0;
-	FILE *f = NULL;
-	pthread_t checker;
-	int rc;
+	int errors = d->errors, rc;
 
 	c->path = xstrdup(path);
 	if (chapter_names(path, &c->slug, &c->tag) < 0) {
 		diag_error(d, path, 0, 0, "a chapter's file name must be NN-slug.md (e.g. 02-threads.md)");
 		return -1;
 	}
-	if (t.len >= CHECK_APART && (f = open_memstream(&held, &held_len)) &&
-	    pthread_create(&checker, NULL, find_text_problems, &t) == 0) {
-		struct diag parsing;
-
-		diag_init(&parsing, f);
-		rc = parse_blocks(c, path, &parsing);
-		pthread_join(checker, NULL);
-		fclose(f);
-		if (report_text_problems(path, &t, d) < 0) {
-			rc = -1;
-		} else {
-			fwrite(held, 1, held_len, d->stream);
-			d->errors += parsing.errors;
-		}
-		free(held);
+	if (t.len >= PARALLEL_AT && (rc = parse_in_halves(c, path, d)) != 1)
 		return rc;
-	}
-	if (f) {
-		fclose(f);
-		free(held);
-	}
 	find_text_problems(&t);
 	if (report_text_problems(path, &t, d) < 0)
 		return -1;
-	return parse_blocks(c, path, d);
+	parse_blocks(c, path, 0, 1, c->text_len, d);
+	return d->errors == errors ? 0 : -1;
 }
 
 int chapter_parse(struct chapter *c, const char *path, const char *text,
@@ -532,6 +702,7 @@ void chapter_free(struct chapter *c)
 	arena_free(&c->mem);
 	free(c->blocks);
 	free(c->lines);
+	free(c->tail_lines);
 	free(c->path);
 	free(c->slug);
 	free(c->tag);

@@ -89,6 +89,8 @@ struct chapter {
 	size_t blocks_cap;	/**< blocks allocated */
 	struct line *lines;	/**< the lines of every block body, in order; blocks point into it */
 	size_t nlines;		/**< number of those lines */
+	struct line *tail_lines; /**< those of the blocks of the second half, when a large chapter was parsed in halves */
+	size_t ntail_lines;	/**< number of those lines */
 	struct arena mem;	/**< the blocks' attributes and language words */
 };
 

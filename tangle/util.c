@@ -227,6 +227,24 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+void arena_absorb(struct arena *into, struct arena *from)
+{
+	struct arena_block *last = from->blocks;
+
+	if (!last)
+		return;
+	if (!into->blocks) {
+		*into = *from;
+	} else {
+		/* Behind the block in use, which stays in use. */
+		while (last->next)
+			last = last->next;
+		last->next = into->blocks->next;
+		into->blocks->next = from->blocks;
+	}
+	memset(from, 0, sizeof(*from));
+}
+
 void arena_free(struct arena *a)
 {
 	while (a->blocks) {

@@ -87,6 +87,8 @@ struct arena {
 void *arena_alloc(struct arena *a, size_t n);
 /** Copy of the first @p n bytes of @p s, NUL-terminated, in @p a. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/** Make every piece of @p from a piece of @p into; @p from is left empty. */
+void arena_absorb(struct arena *into, struct arena *from);
 /** Release every piece of @p a; it is empty and reusable afterwards. */
 void arena_free(struct arena *a);
 

@@ -4,6 +4,8 @@
 # every output either untouched or completely new:
 #   deep          references nested 10,000 deep
 #   huge          a valid chapter of 50 MB
+#   halves        chapters of 36 MB, parsed in two halves on two threads, give
+#                 the outputs and messages of the same lines parsed whole
 #   symlink       snippets/ch01 is a symbolic link leading out of snippets/
 #   readonly      snippets/ is on a read-only file system (needs root)
 #   disk-full     snippets/ is on a file system that fills up (needs root)
@@ -57,6 +59,49 @@ huge)
     echo "tangled $size bytes in $(( $(date +%s) - start )) s"
     [ "$(ls snippets/ch01 | wc -l)" -eq 3300 ] || fail "expected 3300 files"
     grep -q 'huge 329999:' snippets/ch01/gen3299.c || fail "the last chunk is missing"
+    ;;
+halves)
+    # Each chapter is written twice: its prose padded to 36 MB, which tangle
+    # parses in two halves (tangle/chapter.c), and the same lines cut to one
+    # byte, which it parses whole. Line numbers agree, so must everything.
+    # The split comes at the first "```{" line after the middle, which falls
+    # at the end of the first padding, just before the section under test.
+    pad() { awk -v n="$1" -v w="$2" 'BEGIN { for (j = 0; j < w; j++) s = s "p"; for (i = 0; i < n; i++) print s }'; }
+    both() {    # both NAME: write big/NAME and small/NAME from head.txt and section.txt
+        for size in big small; do
+            w=150; [ $size = small ] && w=1
+            mkdir -p $size/$1/book
+            { cat head.txt; pad 130000 $w; cat section.txt; pad 110000 $w; } > $size/$1/book/01-h.md
+            (cd $size/$1 && "$tangle" --snippets snippets --gen gen book/01-h.md 2>err.txt; echo $? > rc)
+        done
+        [ "$(wc -c < big/$1/book/01-h.md)" -gt 33554432 ] || fail "$1: the big chapter is under 32 MiB"
+        for f in rc err.txt snippets gen; do
+            if [ -e big/$1/$f ] || [ -e small/$1/$f ]; then
+                diff -r big/$1/$f small/$1/$f >/dev/null || fail "$1: $f differs: $(diff -r big/$1/$f small/$1/$f | head -5)"
+            fi
+        done
+        echo "$1: same outputs and messages ($(cat big/$1/rc), $(wc -l < big/$1/err.txt) message lines)"
+    }
+    printf '# Halves\n\n```{.c file=ch01/b.c}\n<<after>>\n```\n\n```{.c #before}\nint before;\n```\n\n' > head.txt
+    printf '```{.c file=ch01/a.c}\n<<before>>\n    <<after>>\n```\n\n```{.c #after}\nint after;\n```\n\n' > section.txt
+    both split
+    [ "$(cat big/split/rc)" -eq 0 ] && grep -q "    int after;" big/split/snippets/ch01/a.c || fail "split: wrong tangle"
+    # The guessed line is inside a longer fence: the first half runs past it.
+    { printf '````markdown\n```{.c #shown}\nshown, not tangled\n```\n````\n\n'; cat section.txt; } > s2.txt && mv s2.txt section.txt
+    both guess
+    [ "$(cat big/guess/rc)" -eq 0 ] || fail "guess: refused: $(cat big/guess/err.txt)"
+    # Errors in both halves are reported in order.
+    printf '# Halves\n\n```{.c file="x}\n```\n\n' > head.txt
+    printf '```{.c #late file=y}\nx\n```\n\n' > section.txt
+    both errors
+    [ "$(grep -c error: big/errors/err.txt)" -eq 2 ] || fail "errors: expected two, got $(cat big/errors/err.txt)"
+    # Text that is not text: only that is reported, the first offence.
+    printf 'late \000 NUL\n' >> section.txt
+    both nul
+    grep -q "NUL byte" big/nul/err.txt && [ "$(grep -c error: big/nul/err.txt)" -eq 1 ] || fail "nul: $(cat big/nul/err.txt)"
+    printf '# Halves\r\n\n' > head.txt
+    both crlf
+    grep -q ":1:9: error: CRLF" big/crlf/err.txt || fail "crlf: $(cat big/crlf/err.txt)"
     ;;
 symlink)
     printf '# T\n\n```{.c file=ch01/x.c}\nint x;\n```\n' > book/01-t.md

@@ -12,6 +12,7 @@ int test_chunks_are_chapter_scoped(void);
 int test_web_errors(void);
 int test_run_ids(void);
 int test_tangle_outputs(void);
+int test_tangle_streamed(void);
 int test_expectations(void);
 int test_endings(void);
 int test_skip_and_wrapped_mpiexec(void);
@@ -48,6 +49,7 @@ static const struct test tests[] = {
 	{"web_errors", test_web_errors},
 	{"run_ids", test_run_ids},
 	{"tangle_outputs", test_tangle_outputs},
+	{"tangle_streamed", test_tangle_streamed},
 	{"expectations", test_expectations},
 	{"endings", test_endings},
 	{"skip_and_wrapped_mpiexec", test_skip_and_wrapped_mpiexec},
