@@ -5,10 +5,9 @@
 #include <string.h>
 
 /*
- * The thread waits for a full piece, writes it without the lock (the
- * producer never touches held while full is set), then hands the buffer
- * back empty. At most one of the two threads waits at any time: the
- * producer waits only while full, the thread only while not.
+ * The thread waits for a queued piece, writes it without the lock (the
+ * producer fills only the slot past the last queued one, never the first
+ * while it is queued), then empties it and takes it off the queue.
  */
 static void *write_pieces(void *arg)
 {
@@ -16,21 +15,24 @@ static void *write_pieces(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
+		struct buf *piece;
 		int rc;
 
-		while (!p->full && !p->closing)
+		while (!p->queued && !p->closing)
 			pthread_cond_wait(&p->changed, &p->lock);
-		if (!p->full)
+		if (!p->queued)
 			break;
+		piece = &p->held[p->first];
 		rc = p->rc;
 		pthread_mutex_unlock(&p->lock);
 		if (rc == 0)
-			rc = p->write(p->ctx, p->held.data ? p->held.data : "", p->held.len);
-		buf_reset(&p->held);
+			rc = p->write(p->ctx, piece->data ? piece->data : "", piece->len);
+		buf_reset(piece);
 		pthread_mutex_lock(&p->lock);
 		if (rc && !p->rc)
 			p->rc = rc;
-		p->full = false;
+		p->first = (p->first + 1) % PIECES_QUEUED;
+		p->queued--;
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -67,15 +69,16 @@ int pieces_put(struct pieces *p, struct buf *piece)
 	int rc;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->full)
+	while (p->queued == PIECES_QUEUED)
 		pthread_cond_wait(&p->changed, &p->lock);
 	rc = p->rc;
 	if (rc == 0) {
-		struct buf empty = p->held;
+		struct buf *slot = &p->held[(p->first + p->queued) % PIECES_QUEUED];
+		struct buf empty = *slot;
 
-		p->held = *piece;
+		*slot = *piece;
 		*piece = empty;
-		p->full = true;
+		p->queued++;
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -95,6 +98,7 @@ int pieces_finish(struct pieces *p)
 	rc = p->rc;
 	pthread_cond_destroy(&p->changed);
 	pthread_mutex_destroy(&p->lock);
-	buf_free(&p->held);
+	for (size_t i = 0; i < PIECES_QUEUED; i++)
+		buf_free(&p->held[i]);
 	return rc;
 }

