@@ -46,13 +46,17 @@ struct lines {
 	size_t cap;
 };
 
-static void push_line(struct lines *ls, const struct line *l)
+/*
+ * The next free line of ls, to be filled in place (copying a whole struct
+ * just written field by field costs a stall per line) and then counted.
+ */
+static struct line *next_slot(struct lines *ls)
 {
 	if (ls->n == ls->cap) {
 		ls->cap = ls->cap ? ls->cap * 2 : 256;
 		ls->v = xrealloc(ls->v, ls->cap * sizeof(*ls->v));
 	}
-	ls->v[ls->n++] = *l;
+	return &ls->v[ls->n];
 }
 
 /*
@@ -278,13 +282,15 @@ static void classify(struct block *b, const char *path, struct diag *d)
 	}
 }
 
-static void add_block(struct chapter *c, struct block *b)
+/* The next block of c, zeroed, to be filled in place and then counted. */
+static struct block *next_block(struct chapter *c)
 {
 	if (c->nblocks == c->blocks_cap) {
 		c->blocks_cap = c->blocks_cap ? 2 * c->blocks_cap : 64;
 		c->blocks = xrealloc(c->blocks, c->blocks_cap * sizeof(*c->blocks));
 	}
-	c->blocks[c->nblocks++] = *b;
+	memset(&c->blocks[c->nblocks], 0, sizeof(*c->blocks));
+	return &c->blocks[c->nblocks];
 }
 
 /*
@@ -348,7 +354,7 @@ static size_t parse_blocks(struct chapter *c, const char *path, size_t from, int
 	struct line l;
 
 	while (cur.pos < until && next_line(&cur, &l)) {
-		struct block b;
+		struct block *b;
 		struct line bl;
 		size_t flen, info, indent, start = body.n;
 		const char *is;
@@ -361,63 +367,67 @@ static size_t parse_blocks(struct chapter *c, const char *path, size_t from, int
 				find_title(c, &l, cur);
 			continue;
 		}
-		memset(&b, 0, sizeof(b));
-		b.line = l.lineno;
-		b.col = (int)indent + 1;
+		b = next_block(c);
+		b->line = l.lineno;
+		b->col = (int)indent + 1;
 		is = l.text + info;
 		ilen = l.len - info;
 		while (ilen && (*is == ' ' || *is == '\t')) {
 			is++;
 			ilen--;
 		}
-		b.info_col = (int)(is - l.text) + 1;
+		b->info_col = (int)(is - l.text) + 1;
 		trim(&is, &ilen);
-		b.attrs = &no_attrs;
+		b->attrs = &no_attrs;
 		if (ilen && is[0] == '{') {
 			struct attrs *a = arena_alloc(&c->mem, sizeof(*a));
 
-			attrs_parse(a, &c->mem, is, ilen, path, l.lineno, b.info_col, d);
-			b.attrs = a;
+			attrs_parse(a, &c->mem, is, ilen, path, l.lineno, b->info_col, d);
+			b->attrs = a;
 		} else if (ilen) {
 			size_t word = 0;
 
 			while (word < ilen && is[word] != ' ' && is[word] != '\t')
 				word++;
-			b.lang = arena_strndup(&c->mem, is, word);
+			b->lang = arena_strndup(&c->mem, is, word);
 		}
 		while (next_line(&cur, &bl)) {
-			const char *name;
-			size_t nlen, ind;
+			const char *name, *text = bl.text;
+			size_t nlen, ind, len = bl.len;
+			struct line *body_line;
 
 			if (is_closing_fence(&bl, fch, flen)) {
 				closed = true;
 				break;
 			}
 			/* Strip the fence's indentation from the body, as CommonMark does. */
-			for (size_t s = 0; s < indent && bl.len && bl.text[0] == ' '; s++) {
-				bl.text++;
-				bl.len--;
+			for (size_t s = 0; s < indent && len && text[0] == ' '; s++) {
+				text++;
+				len--;
 			}
-			if (line_reference(&bl, &name, &nlen, &ind)) {
-				bl.ref_len = (unsigned)nlen;
-			}
-			push_line(&body, &bl);
+			body_line = next_slot(&body);
+			body_line->text = text;
+			body_line->len = (unsigned)len;
+			body_line->lineno = bl.lineno;
+			body_line->target = 0;
+			body_line->ref_len = line_reference(body_line, &name, &nlen, &ind) ? (unsigned)nlen : 0;
+			body.n++;
 		}
 		if (!closed) {
-			diag_error(d, path, b.line, b.col,
+			diag_error(d, path, b->line, b->col,
 				   "unclosed code fence: no closing %.*s before the end of the chapter",
 				   (int)flen, l.text + indent);
 			body.n = start;
 			break;
 		}
 		if (body.n - start > UINT_MAX) {
-			diag_error(d, path, b.line, b.col, "a block of more than %u lines", UINT_MAX);
+			diag_error(d, path, b->line, b->col, "a block of more than %u lines", UINT_MAX);
 			break;
 		}
-		b.nlines = (unsigned)(body.n - start);
-		b.close_line = bl.lineno;
-		classify(&b, path, d);
-		add_block(c, &b);
+		b->nlines = (unsigned)(body.n - start);
+		b->close_line = bl.lineno;
+		classify(b, path, d);
+		c->nblocks++;
 		if (first_cap < c->blocks_cap) {
 			first_cap = c->blocks_cap;
 			first = xrealloc(first, first_cap * sizeof(*first));
