@@ -25,32 +25,32 @@ static size_t word_len(const char *s, size_t len)
 	return n;
 }
 
-/* Arrays in the arena grow by copying: they are short. */
+/*
+ * Append to an array in the arena. It grows by copying (arrays of attributes
+ * are short): when n, its length, is a power of two (or 0), it is full.
+ */
+static void *grow_array(struct arena *mem, void *v, unsigned n, size_t size)
+{
+	void *bigger;
+
+	if (n & (n - 1))
+		return v;
+	bigger = arena_alloc(mem, (n ? 2 * (size_t)n : 1) * size);
+	if (n)
+		memcpy(bigger, v, n * size);
+	return bigger;
+}
+
 static void add_kv(struct attrs *a, struct arena *mem, char *key, char *value, int col)
 {
-	if ((a->nkvs & (a->nkvs - 1)) == 0) {	/* 0, 1, 2, 4...: full */
-		struct attr_kv *kvs = arena_alloc(mem, (a->nkvs ? 2 * a->nkvs : 1) * sizeof(*kvs));
-
-		if (a->nkvs)
-			memcpy(kvs, a->kvs, a->nkvs * sizeof(*kvs));
-		a->kvs = kvs;
-	}
+	a->kvs = grow_array(mem, a->kvs, a->nkvs, sizeof(*a->kvs));
 	a->kvs[a->nkvs++] = (struct attr_kv){key, value, col};
 }
 
 static void add_class(struct attrs *a, struct arena *mem, char *name)
 {
-	struct strlist *l = &a->classes;
-
-	if (l->len == l->cap) {
-		char **items = arena_alloc(mem, (l->cap ? 2 * l->cap : 2) * sizeof(*items));
-
-		if (l->len)
-			memcpy(items, l->items, l->len * sizeof(*items));
-		l->items = items;
-		l->cap = l->cap ? 2 * l->cap : 2;
-	}
-	l->items[l->len++] = name;
+	a->classes = grow_array(mem, a->classes, a->nclasses, sizeof(*a->classes));
+	a->classes[a->nclasses++] = name;
 }
 
 /*
@@ -198,5 +198,8 @@ int attrs_col(const struct attrs *a, const char *key)
 
 bool attrs_has_class(const struct attrs *a, const char *name)
 {
-	return strlist_has(&a->classes, name);
+	for (unsigned i = 0; i < a->nclasses; i++)
+		if (!strcmp(a->classes[i], name))
+			return true;
+	return false;
 }

@@ -28,15 +28,15 @@ struct attr_kv {
 
 /**
  * A parsed attribute block. A zeroed struct attrs is empty. Its strings and
- * arrays live in the arena it was parsed into (classes is read-only: its
- * items are not the strlist's to free).
+ * arrays live in the arena it was parsed into.
  */
 struct attrs {
 	char *id;		/**< "#id" without the '#', or NULL */
+	char **classes;		/**< ".class" names without the '.' */
+	struct attr_kv *kvs;	/**< key=value items, in the order written */
 	int id_col;		/**< column of the '#' */
-	struct strlist classes;	/**< ".class" names without the '.' */
-	struct attr_kv *kvs; /**< key=value items, in the order written */
-	size_t nkvs;	/**< number of kvs */
+	unsigned nclasses;	/**< number of classes */
+	unsigned nkvs;		/**< number of kvs */
 };
 
 /**

@@ -203,15 +203,15 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 	const char *v;
 	char *end;
 
-	for (size_t i = 0; i < a->classes.len; i++) {
+	for (size_t i = 0; i < a->nclasses; i++) {
 		bool known = false;
 
 		for (size_t k = 0; k < sizeof(run_classes) / sizeof(run_classes[0]); k++)
-			known |= !strcmp(a->classes.items[i], run_classes[k]);
+			known |= !strcmp(a->classes[i], run_classes[k]);
 		if (!known)
 			diag_error(d, path, line, 0,
 				   "unknown class '.%s' on a run block (known: .console .run .volatile .hangs)",
-				   a->classes.items[i]);
+				   a->classes[i]);
 	}
 	for (size_t i = 0; i < a->nkvs; i++) {
 		bool known = false;

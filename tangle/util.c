@@ -186,17 +186,17 @@ struct arena_block {
 /* Blocks of this size are allocated at once; a larger piece gets its own. */
 enum { ARENA_BLOCK = 64 * 1024 };
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n bytes at a multiple of align (a power of two), from the block in use if they fit. */
+static void *arena_take(struct arena *a, size_t n, size_t align)
 {
-	const size_t align = sizeof(void *);
 	struct arena_block *blk;
+	size_t pad = (align - ((uintptr_t)a->next & (align - 1))) & (align - 1);
 	char *p;
 
-	if (n > SIZE_MAX - sizeof(*blk) - align)
-		out_of_memory();
-	n = (n + align - 1) / align * align;
 	if (n > ARENA_BLOCK / 4) {
 		/* A piece of its own, behind the block in use, which stays in use. */
+		if (n > SIZE_MAX - sizeof(*blk))
+			out_of_memory();
 		blk = xmalloc(sizeof(*blk) + n);
 		blk->next = a->blocks ? a->blocks->next : NULL;
 		if (a->blocks)
@@ -205,23 +205,32 @@ void *arena_alloc(struct arena *a, size_t n)
 			a->blocks = blk;
 		return blk->data;
 	}
-	if (n > a->left) {
+	if (!a->next || a->left < pad || a->left - pad < n) {
 		blk = xmalloc(sizeof(*blk) + ARENA_BLOCK);
 		blk->next = a->blocks;
 		a->blocks = blk;
 		a->next = (char *)blk->data;
 		a->left = ARENA_BLOCK;
+		pad = 0;
 	}
-	p = a->next;
-	a->next += n;
-	a->left -= n;
+	p = a->next + pad;
+	a->next = p + n;
+	a->left -= pad + n;
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return arena_take(a, n, sizeof(void *));
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p;
 
+	if (n == SIZE_MAX)
+		out_of_memory();
+	p = arena_take(a, n + 1, 1);	/* strings need no alignment: packed */
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

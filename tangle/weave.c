@@ -202,7 +202,7 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 	const struct chunk **refs = xcalloc(blk->nlines + 1, sizeof(*refs));
 	size_t nrefs, fence, part = 0, nparts = 1;
 	struct buf body = {0};
-	const char *lang = blk->attrs->classes.len ? blk->attrs->classes.items[0] : "c";
+	const char *lang = blk->attrs->nclasses ? blk->attrs->classes[0] : "c";
 
 	for (size_t i = 0; i < blk->nlines; i++) {
 		buf_add(&body, blk->lines[i].text, blk->lines[i].len);
