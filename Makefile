@@ -73,7 +73,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_LIB = $(filter-out %_main.c,$(wildcard tangle/*.c))
 fuzz: deps-check  ## fuzz the parser and tangle (libFuzzer, ASan+UBSan) for FUZZ_SECONDS (60)
 	@mkdir -p $(BUILD)/fuzz/corpus
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	clang -g -O1 -pthread -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -D_POSIX_C_SOURCE=200809L -Itangle $(FUZZ_LIB) tests/fuzz/fuzz_tangle.c \
 	    -o $(BUILD)/fuzz/fuzz_tangle
 	$(BUILD)/fuzz/fuzz_tangle -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 -rss_limit_mb=2048 \

@@ -97,7 +97,9 @@ struct chapter {
 /**
  * Load and parse the chapter at @p path. Errors are reported to @p d with
  * their line and column; returns 0 or -1. On -1 the chapter may be partly
- * filled and must still be released with chapter_free().
+ * filled and must still be released with chapter_free(). A chapter of
+ * 1 MiB or more is checked on a second thread while it is parsed (from
+ * 32 MiB on, parsed in two halves); the threads end before this returns.
  */
 int chapter_load(struct chapter *c, const char *path, struct diag *d);
 

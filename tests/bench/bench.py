@@ -99,8 +99,10 @@ def tangle_vs_notangle(source, out):
                                                        t_tangle / size))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    say("target: at least %.0fx notangle's throughput: %s (%.2fx at 100 MB)"
-        % (TARGETS["tangle_ratio"], verdict(ratios[-1] >= TARGETS["tangle_ratio"]), ratios[-1]))
+    # At every size: at 1 MB, starting the process is a third of tangle's time.
+    say("target: at least %.0fx notangle's throughput at every size: %s (%s)"
+        % (TARGETS["tangle_ratio"], verdict(min(ratios) >= TARGETS["tangle_ratio"]),
+           ", ".join("%.2fx" % r for r in ratios)))
     growth = per_mb[-1] / per_mb[0]
     say("time per MB at 100 MB over time per MB at 1 MB: %.2f (1.00 is linear)" % growth)
     say()
