@@ -11,6 +11,7 @@
  * writes nothing and exits 1 when snippets/ differs from a fresh tangle.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,11 +171,11 @@ static void reserve_slot(void)
 	sigemptyset(&block);
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		sigaddset(&block, fatal_signals[i]);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	staging.cap = staging.cap ? 2 * staging.cap : 64;
 	staging.tmp = xrealloc(staging.tmp, staging.cap * sizeof(*staging.tmp));
 	staging.path = xrealloc(staging.path, staging.cap * sizeof(*staging.path));
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /*

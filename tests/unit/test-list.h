@@ -29,6 +29,7 @@ int test_weave_skipped_run(void);
 int test_json_roundtrip(void);
 int test_linemap_rewrite(void);
 int test_write_if_changed(void);
+int test_file_update(void);
 int test_symlinks_are_refused(void);
 int test_list_files_sorted(void);
 int test_edit_distance(void);
@@ -66,6 +67,7 @@ static const struct test tests[] = {
 	{"json_roundtrip", test_json_roundtrip},
 	{"linemap_rewrite", test_linemap_rewrite},
 	{"write_if_changed", test_write_if_changed},
+	{"file_update", test_file_update},
 	{"symlinks_are_refused", test_symlinks_are_refused},
 	{"list_files_sorted", test_list_files_sorted},
 	{"edit_distance", test_edit_distance},

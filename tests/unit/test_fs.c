@@ -87,3 +87,71 @@ int test_edit_distance(void)
 	EXPECT(edit_distance("kitten", "sitting") == 3);
 	return 0;
 }
+
+/*
+ * Write @p pieces (NULL-terminated) through a file update of @p path whose
+ * old bytes are @p old (NULL: no file); return what end() returned and, in
+ * @p staged, the temporary's bytes (empty when none was left).
+ */
+static int update(const char *path, const char *old, size_t old_len,
+		  const char *const *pieces, const size_t *lens, struct buf *staged)
+{
+	char *tmp = xasprintf("%s.new", path);
+	struct file_update u;
+	int rc = 0;
+
+	unlink(path);
+	unlink(tmp);
+	if (old)
+		write_if_changed(path, old, old_len, NULL);
+	buf_reset(staged);
+	rc = file_update_begin(&u, path, tmp);
+	for (size_t i = 0; rc == 0 && pieces[i]; i++)
+		rc = file_update_write(&u, pieces[i], lens[i]);
+	rc = rc < 0 ? -1 : file_update_end(&u);
+	if (access(tmp, F_OK) == 0)
+		read_file(tmp, staged);
+	free(tmp);
+	return rc;
+}
+
+/*
+ * A file update writes nothing while the new bytes equal the old ones, and
+ * at the first difference stages the equal prefix and the rest: shorter,
+ * longer, changed after a prefix longer than its copy buffer, or new.
+ */
+int test_file_update(void)
+{
+	char *path = xasprintf("%s/upd/x.txt", test_tmpdir());
+	struct buf staged = {0}, big = {0}, changed = {0};
+	struct file_update u;
+
+	EXPECT(update(path, "abcdef", 6, (const char *[]){"ab", "cdef", NULL}, (size_t[]){2, 4}, &staged) == 0);
+	EXPECT(staged.len == 0);	/* unchanged: no temporary */
+	EXPECT(update(path, "abcdef", 6, (const char *[]){"abc", "XYZ", NULL}, (size_t[]){3, 3}, &staged) == 1);
+	EXPECT(staged.len == 6 && !memcmp(staged.data, "abcXYZ", 6));
+	EXPECT(update(path, "abcdef", 6, (const char *[]){"abc", NULL}, (size_t[]){3}, &staged) == 1);
+	EXPECT(staged.len == 3 && !memcmp(staged.data, "abc", 3));
+	EXPECT(update(path, "abc", 3, (const char *[]){"abc", "def", NULL}, (size_t[]){3, 3}, &staged) == 1);
+	EXPECT(staged.len == 6 && !memcmp(staged.data, "abcdef", 6));
+	EXPECT(update(path, NULL, 0, (const char *[]){"new", NULL}, (size_t[]){3}, &staged) == 1);
+	EXPECT(staged.len == 3 && !memcmp(staged.data, "new", 3));
+	/* 200,000 bytes; the same with byte 150,000 changed, written in pieces of 70,000 and more. */
+	for (int i = 0; i < 200000; i++)
+		buf_putc(&big, (char)('a' + i % 26));
+	buf_add(&changed, big.data, big.len);
+	changed.data[150000] = '!';
+	EXPECT(update(path, big.data, big.len,
+		      (const char *[]){changed.data, changed.data + 70000, changed.data + 140000, NULL},
+		      (size_t[]){70000, 70000, 60000}, &staged) == 1);
+	EXPECT(staged.len == changed.len && !memcmp(staged.data, changed.data, changed.len));
+	/* Without a temporary it only compares. */
+	EXPECT(file_update_begin(&u, path, NULL) == 0);
+	EXPECT(file_update_write(&u, "abd", 3) == 0 && file_update_end(&u) == 1);
+	file_update_abort(&u);
+	buf_free(&staged);
+	buf_free(&big);
+	buf_free(&changed);
+	free(path);
+	return 0;
+}
