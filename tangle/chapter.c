@@ -596,6 +596,8 @@ static int parse_in_halves(struct chapter *c, const char *path, struct diag *d)
 	b.check_to = len;
 	a.f = open_memstream(&a.held, &a.held_len);
 	b.f = open_memstream(&b.held, &b.held_len);
+	diag_init(&a.d, a.f);
+	diag_init(&b.d, b.f);
 	if (!a.f || !b.f || pthread_create(&thread, NULL, parse_half, &b) != 0) {
 		if (a.f)
 			fclose(a.f);
@@ -605,8 +607,6 @@ static int parse_in_halves(struct chapter *c, const char *path, struct diag *d)
 		free(b.held);
 		return 1;
 	}
-	diag_init(&a.d, a.f);
-	diag_init(&b.d, b.f);
 	parse_half(&a);
 	pthread_join(thread, NULL);
 	fclose(a.f);
