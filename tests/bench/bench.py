@@ -204,7 +204,7 @@ def examples(clone, out):
     for run_id in ("ch01-fib_threads-2",):
         s = number(r"^speedup ([0-9.]+) with", output(run_id))
         if s:
-            say("CPU-bound (fib_threads 36, 4 threads) on %d cores: %.2fx %s" % (cores, s, verdict(s >= TARGETS["speedup"])))
+            say("CPU-bound (fib_threads 38, 4 threads) on %d cores: %.2fx %s" % (cores, s, verdict(s >= TARGETS["speedup"])))
     text = output("ch01-mp_vs_mt-2")
     serial = number(r"^serial: +List processing complete\. ([0-9.]+) s", text)
     th = number(r"^threads: +List processing complete\. ([0-9.]+) s", text)
