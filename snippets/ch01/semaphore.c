@@ -2,37 +2,28 @@
 /* Five threads take turns at a resource guarded by a semaphore of 1. */
 #include <pthread.h>
 #include <semaphore.h>
-#include <stdatomic.h>
 #include <stdio.h>
 
 #include "common/check.h"
+#include "common/occupancy.h"
 #include "common/sem.h"
 #include "common/timing.h"
 
 enum { WORKERS = 5 };
 
 static sem_t resource;
-static atomic_int inside, most_inside;
-
-static void note_inside(int delta)
-{
-    int now = atomic_fetch_add(&inside, delta) + delta;
-    int most = atomic_load(&most_inside);
-
-    while (now > most && !atomic_compare_exchange_weak(&most_inside, &most, now))
-        ;
-}
+static struct occupancy inside;         /* a zeroed static: nobody inside yet */
 
 static void *worker(void *arg)
 {
     int id = *(int *)arg;
 
     sem_wait_retry(&resource);
-    note_inside(1);
+    occupancy_enter(&inside);
     printf("Worker-%d accessing the resource\n", id);
     sleep_units(2);
     printf("Worker-%d done\n", id);
-    note_inside(-1);
+    occupancy_leave(&inside);
     check_sys(sem_post(&resource), "sem_post");
     return NULL;
 }
@@ -50,6 +41,6 @@ int main(void)
     for (int i = 0; i < WORKERS; i++)
         check(pthread_join(threads[i], NULL), "pthread_join");
     check_sys(sem_destroy(&resource), "sem_destroy");
-    printf("Most workers inside at once: %d\n", atomic_load(&most_inside));
+    printf("Most workers inside at once: %d\n", occupancy_most(&inside));
     return 0;
 }

@@ -3,7 +3,6 @@
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS: in POSIX only since 2024 */
 #include <fcntl.h>
 #include <semaphore.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -11,30 +10,21 @@
 #include <unistd.h>
 
 #include "common/check.h"
+#include "common/occupancy.h"
 #include "common/sem.h"
 #include "common/timing.h"
 
 enum { WORKERS = 5 };
 
-struct counters {
-    atomic_int inside;
-    atomic_int most_inside;
-};
-
-static void worker(sem_t *resource, struct counters *shared, int id)
+static void worker(sem_t *resource, struct occupancy *inside, int id)
 {
-    int now, most;
-
     setvbuf(stdout, NULL, _IOLBF, 0);
     sem_wait_retry(resource);
-    now = atomic_fetch_add(&shared->inside, 1) + 1;
-    most = atomic_load(&shared->most_inside);
-    while (now > most && !atomic_compare_exchange_weak(&shared->most_inside, &most, now))
-        ;
+    occupancy_enter(inside);
     printf("Worker-%d (pid %d) accessing the resource\n", id, (int)getpid());
     sleep_units(2);
     printf("Worker-%d done\n", id);
-    atomic_fetch_sub(&shared->inside, 1);
+    occupancy_leave(inside);
     check_sys(sem_post(resource), "sem_post");
 }
 
@@ -42,7 +32,7 @@ int main(void)
 {
     char name[64];
     sem_t *resource;
-    struct counters *shared;
+    struct occupancy *shared;
     pid_t pids[WORKERS];
 
     snprintf(name, sizeof(name), "/book-ch01-semaphore-%d", (int)getpid());
@@ -55,8 +45,7 @@ int main(void)
         sem_unlink(name);
         check_sys(-1, "mmap");
     }
-    atomic_init(&shared->inside, 0);
-    atomic_init(&shared->most_inside, 0);
+    occupancy_init(shared);
 
     fflush(stdout);
     for (int i = 0; i < WORKERS; i++) {
@@ -78,7 +67,7 @@ int main(void)
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             die("worker %d failed", i + 1);
     }
-    printf("Most workers inside at once: %d\n", atomic_load(&shared->most_inside));
+    printf("Most workers inside at once: %d\n", occupancy_most(shared));
     check_sys(sem_close(resource), "sem_close");
     check_sys(munmap(shared, sizeof(*shared)), "munmap");
     return 0;

@@ -2,27 +2,22 @@
 /* Chapter 1's semaphore between unrelated programs: five spawned workers find it by name */
 #include <fcntl.h>
 #include <semaphore.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "common/occupancy.h"
 #include "common/sem.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
 
 enum { WORKERS = 5 };
 
-struct counters {
-    atomic_int inside;
-    atomic_int most_inside;
-};
-
-static struct counters *map_counters(int fd)
+static struct occupancy *map_counters(int fd)
 {
-    void *p = mmap(NULL, sizeof(struct counters), PROT_READ | PROT_WRITE, MAP_SHARED,
+    void *p = mmap(NULL, sizeof(struct occupancy), PROT_READ | PROT_WRITE, MAP_SHARED,
                    fd, 0);
 
     if (p == MAP_FAILED)
@@ -34,21 +29,17 @@ static struct counters *map_counters(int fd)
 static void worker(const char *sem_name, const char *shm_name, int id)
 {
     sem_t *resource = sem_open(sem_name, 0);
-    struct counters *c;
-    int now, most;
+    struct occupancy *c;
 
     if (resource == SEM_FAILED)
         check_sys(-1, "sem_open");
     c = map_counters(check_sys(shm_open(shm_name, O_RDWR, 0), "shm_open"));
     sem_wait_retry(resource);
-    now = atomic_fetch_add(&c->inside, 1) + 1;
-    most = atomic_load(&c->most_inside);
-    while (now > most && !atomic_compare_exchange_weak(&c->most_inside, &most, now))
-        ;
+    occupancy_enter(c);
     printf("Worker-%d (pid %d) accessing the resource\n", id, (int)getpid());
     sleep_units(2);
     printf("Worker-%d done\n", id);
-    atomic_fetch_sub(&c->inside, 1);
+    occupancy_leave(c);
     check_sys(sem_post(resource), "sem_post");
     check_sys(sem_close(resource), "sem_close");
     check_sys(munmap(c, sizeof(*c)), "munmap");
@@ -57,7 +48,7 @@ static void worker(const char *sem_name, const char *shm_name, int id)
 int main(int argc, char **argv)
 {
     char sem_name[NAME_LEN], shm_name[NAME_LEN], path[NAME_LEN + 16];
-    struct counters *c;
+    struct occupancy *c;
     pid_t pids[WORKERS];
     sem_t *resource;
     int fd;
@@ -76,10 +67,9 @@ int main(int argc, char **argv)
     ipc_name(shm_name, sizeof(shm_name), "counters");
     fd = check_sys(shm_open(shm_name, O_CREAT | O_EXCL | O_RDWR, 0600), "shm_open");
     track_name(shm_unlink, shm_name);
-    check_sys(ftruncate(fd, sizeof(struct counters)), "ftruncate");
+    check_sys(ftruncate(fd, sizeof(struct occupancy)), "ftruncate");
     c = map_counters(fd);
-    atomic_init(&c->inside, 0);
-    atomic_init(&c->most_inside, 0);
+    occupancy_init(c);
 
     snprintf(path, sizeof(path), "/dev/shm/sem.%s", sem_name + 1);
     printf("the semaphore %s is the file %s: %s\n", sem_name, path,
@@ -95,7 +85,7 @@ int main(int argc, char **argv)
         reap_ok(pids[i], "worker");
     unlink_name(sem_name, "sem_unlink");
     unlink_name(shm_name, "shm_unlink");
-    printf("Most workers inside at once: %d\n", atomic_load(&c->most_inside));
+    printf("Most workers inside at once: %d\n", occupancy_most(c));
     printf("after sem_unlink, %s exists: %s\n", path,
            access(path, F_OK) == 0 ? "yes" : "no");
     check_sys(sem_close(resource), "sem_close");
