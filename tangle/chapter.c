@@ -541,7 +541,7 @@ static void forget_blocks(struct chapter *c)
 	c->title_line = 0;
 }
 
-/* The second half's blocks, lines and strings become the chapter's. */
+/* The second half's blocks, lines and strings become the chapter's; the caller frees the rest. */
 static void join_halves(struct chapter *c, struct chapter *tail)
 {
 	if (tail->nblocks) {
@@ -560,7 +560,6 @@ static void join_halves(struct chapter *c, struct chapter *tail)
 		c->summary = tail->summary;
 		tail->title = tail->summary = NULL;
 	}
-	forget_blocks(tail);
 }
 
 /* Offset of the first problem of either half's check, or len. */
@@ -586,7 +585,6 @@ static int parse_in_halves(struct chapter *c, const char *path, struct diag *d)
 	memset(&tail, 0, sizeof(tail));
 	tail.text = c->text;
 	tail.text_len = len;
-	/* Without a split, the second thread checks the whole text and parses nothing. */
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	a.c = c;
@@ -597,6 +595,7 @@ static int parse_in_halves(struct chapter *c, const char *path, struct diag *d)
 	b.until = len;
 	a.lineno = 1;		/* b counts its own */
 	a.check_from = 0;
+	/* Without a split, the second thread checks the whole text and parses nothing. */
 	a.check_to = b.check_from = split < len ? split : 0;
 	b.check_to = len;
 	a.f = open_memstream(&a.held, &a.held_len);
@@ -714,15 +713,10 @@ int chapter_load(struct chapter *c, const char *path, struct diag *d)
 
 void chapter_free(struct chapter *c)
 {
-	arena_free(&c->mem);
-	free(c->blocks);
-	free(c->lines);
-	free(c->tail_lines);
+	forget_blocks(c);
 	free(c->path);
 	free(c->slug);
 	free(c->tag);
-	free(c->title);
-	free(c->summary);
 	if (c->mapped)
 		munmap((void *)c->text, c->mapped);
 	buf_free(&c->storage);
