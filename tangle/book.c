@@ -1,6 +1,8 @@
 /* book.c - see book.h. */
 #include "book.h"
 
+#include "command.h"
+
 #include <ctype.h>
 #include <limits.h>
 #include <regex.h>
@@ -243,15 +245,66 @@ static void read_variants(struct root *r, const struct chapter *c, struct diag *
 	}
 }
 
+/*
+ * Names a program's binary must not take: Ninja aliases every executable by
+ * its file name beside the build's own targets, so "test" or "tangle" would
+ * be a second rule for the same name and leave build.ninja unloadable.
+ * These are CMake's targets and the toolchain's and tests' ones; the
+ * prefixes are the build's (prog_NAME is a program's target). The test
+ * tangle.reserved-names checks this list against a configured build.
+ */
+static const char *const reserved_names[] = {
+	"all", "clean", "help", "test", "install", "package", "package_source", "edit_cache",
+	"rebuild_cache", "list_install_components", "html", "pdf", "docs", "tangle", "weave",
+	"run", "remap", "plot", "provenance", "unit-tests", "leakcheck", "build.ninja",
+};
+static const char *const reserved_prefixes[] = {"prog_", "lit_", "cmake_", "CMakeFiles"};
+
+const char *program_name_problem(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+		if (!strcmp(name, reserved_names[i]))
+			return "it is the name of a target of the build";
+	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(reserved_prefixes[0]); i++)
+		if (starts_with(name, reserved_prefixes[i]))
+			return "names starting with prog_, lit_, cmake_ or CMakeFiles belong to the build";
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		return "a program name starts with a letter or '_'";
+	return NULL;
+}
+
+void book_reserved_names(struct strlist *names)
+{
+	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+		strlist_add(names, reserved_names[i]);
+	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(reserved_prefixes[0]); i++) {
+		char *p = xasprintf("%s*", reserved_prefixes[i]);
+
+		strlist_take(names, p);
+	}
+}
+
+/* Report that @p blk's file clashes with the root @p o. */
+static void clash(struct diag *d, const struct chapter *c, const struct block *blk,
+		  const struct root *o, const char *what)
+{
+	diag_error(d, c->path, blk->line, blk->name_col, "%s", what);
+	diag_note(d, o->chapter->path, o->block->line, o->block->name_col, "'%s' defined here", o->path);
+}
+
 static void index_roots(struct book *b, struct diag *d)
 {
+	struct strmap bases = {0};
+
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
 
 		for (size_t i = 0; i < c->nblocks; i++) {
 			struct block *blk = &c->blocks[i];
 			const char *problem;
+			char *prog, *what;
 			struct root *r;
+			size_t other, at = b->nroots;
 
 			if (blk->kind != BLOCK_ROOT)
 				continue;
@@ -261,38 +314,64 @@ static void index_roots(struct book *b, struct diag *d)
 					   "bad file path '%s': %s", blk->name, problem);
 				continue;
 			}
-			for (size_t k = 0; k < b->nroots; k++) {
-				struct root *o = &b->roots[k];
-				char *prog = program_of(blk->name);
-
-				if (!strcmp(o->path, blk->name)) {
-					diag_error(d, c->path, blk->line, blk->name_col,
-						   "file '%s' is defined twice", blk->name);
-					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
-						  "first defined here");
-				} else if (prog && o->program && !strcmp(prog, o->program)) {
-					diag_error(d, c->path, blk->line, blk->name_col,
-						   "program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
-						   prog, o->path);
-					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
-						  "'%s' defined here", o->path);
-				} else if (!strcmp(base_name(o->path), base_name(blk->name))) {
-					diag_error(d, c->path, blk->line, blk->name_col,
-						   "file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
-						   base_name(blk->name), o->path);
-					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
-						  "'%s' defined here", o->path);
-				}
-				free(prog);
+			if (!strmap_put(&b->paths, blk->name, at, &other)) {
+				diag_error(d, c->path, blk->line, blk->name_col,
+					   "file '%s' is defined twice", blk->name);
+				diag_note(d, b->roots[other].chapter->path, b->roots[other].block->line,
+					  b->roots[other].block->name_col, "first defined here");
+				continue;
 			}
+			if (!strmap_put(&bases, base_name(blk->name), at, &other)) {
+				what = xasprintf("file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
+						 base_name(blk->name), b->roots[other].path);
+				clash(d, c, blk, &b->roots[other], what);
+				free(what);
+			}
+			prog = program_of(blk->name);
+			if (prog && (problem = program_name_problem(prog)))
+				diag_error(d, c->path, blk->line, blk->name_col,
+					   "program name '%s' cannot be used: %s (build/bin/%s)", prog, problem, prog);
 			b->roots = xrealloc(b->roots, (b->nroots + 1) * sizeof(*b->roots));
 			r = &b->roots[b->nroots++];
 			memset(r, 0, sizeof(*r));
 			r->chapter = c;
 			r->block = blk;
 			r->path = blk->name;
-			r->program = program_of(blk->name);
+			r->program = prog;
 			read_variants(r, c, d);
+		}
+	}
+	strmap_free(&bases);
+	/* Programs and their variants share build/bin/: every name once. */
+	for (size_t i = 0; i < b->nroots; i++) {
+		struct root *r = &b->roots[i];
+		size_t other;
+
+		if (!r->program)
+			continue;
+		if (!strmap_put(&b->programs, r->program, i, &other)) {
+			char *what = xasprintf("program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
+					       r->program, b->roots[other].path);
+
+			clash(d, r->chapter, r->block, &b->roots[other], what);
+			free(what);
+		}
+	}
+	for (size_t i = 0; i < b->nroots; i++) {
+		struct root *r = &b->roots[i];
+
+		for (size_t k = 0; r->program && k < r->variants.len; k++) {
+			char *name = xasprintf("%s-%s", r->program, r->variants.items[k]);
+			size_t other;
+
+			strlist_take(&b->variant_names, name);
+			if (!strmap_put(&b->programs, name, i, &other) && other != i) {
+				char *what = xasprintf("the variant build/bin/%s of '%s' has the name of the program of '%s'",
+						       name, r->path, b->roots[other].path);
+
+				clash(d, r->chapter, r->block, &b->roots[other], what);
+				free(what);
+			}
 		}
 	}
 }
@@ -507,21 +586,7 @@ static void check_reachability(struct book *b, struct diag *d)
 
 static bool has_program(const struct book *b, const char *name)
 {
-	for (size_t i = 0; i < b->nroots; i++) {
-		const struct root *r = &b->roots[i];
-		size_t n;
-
-		if (!r->program)
-			continue;
-		if (!strcmp(r->program, name))
-			return true;
-		n = strlen(r->program);
-		for (size_t k = 0; k < r->variants.len; k++)
-			if (!strncmp(name, r->program, n) && name[n] == '-' &&
-			    !strcmp(name + n + 1, r->variants.items[k]))
-				return true;
-	}
-	return false;
+	return strmap_get(&b->programs, name, NULL);
 }
 
 static const char *nearest_program(const struct book *b, const char *name)
@@ -543,17 +608,95 @@ static const char *nearest_program(const struct book *b, const char *name)
 	return best_d <= limit ? best : NULL;
 }
 
+/* The programs a script of the book names (command.h), found once per root. */
+struct scripts {
+	struct strlist *programs;	/* per root */
+	bool *read;			/* per root */
+};
+
+static const struct strlist *script_of(const struct book *b, struct scripts *sc, size_t root)
+{
+	if (!sc->read[root]) {
+		struct buf text = {0};
+
+		book_expand(b, &b->roots[root], &text, NULL);
+		script_programs(text.data ? text.data : "", text.len, &sc->programs[root]);
+		buf_free(&text);
+		sc->read[root] = true;
+	}
+	return &sc->programs[root];
+}
+
+static void unknown_program(const struct book *b, const struct run *r, const char *name,
+			    const char *via, struct diag *d)
+{
+	const char *hint = nearest_program(b, name);
+
+	diag_error(d, r->chapter->path, r->spec.command_line, 3,
+		   "%s runs build/bin/%s, but no chapter defines a program '%s'%s%s%s", via, name, name,
+		   hint ? "; did you mean '" : " (a file root ending in .c)", hint ? hint : "",
+		   hint ? "'?" : "");
+}
+
+/*
+ * Complete what @p r uses with the whole book in view: the words that may
+ * name a program or file after a cd, the files (which must be the book's),
+ * and the programs the scripts among them run.
+ */
+static void resolve_uses(struct book *b, struct run *r, struct scripts *sc, struct diag *d)
+{
+	struct runspec *s = &r->spec;
+	size_t root;
+
+	for (size_t k = 0; k < s->maybe_programs.len; k++)
+		if (has_program(b, s->maybe_programs.items[k]) &&
+		    !strlist_has(&s->programs, s->maybe_programs.items[k]))
+			strlist_add(&s->programs, s->maybe_programs.items[k]);
+	for (size_t k = 0; k < s->maybe_files.len; k++)
+		if (strmap_get(&b->paths, s->maybe_files.items[k] + 9, NULL) &&
+		    !strlist_has(&s->files, s->maybe_files.items[k]))
+			strlist_add(&s->files, s->maybe_files.items[k]);
+	for (size_t k = 0; k < s->programs.len; k++)
+		if (!has_program(b, s->programs.items[k]))
+			unknown_program(b, r, s->programs.items[k], "the command", d);
+	for (size_t k = 0; k < s->files.len; k++) {
+		const char *file = s->files.items[k];
+		const struct strlist *progs;
+		char *via;
+
+		if (!strmap_get(&b->paths, file + 9, &root)) {
+			diag_error(d, r->chapter->path, r->spec.command_line, 3,
+				   "the command uses %s, but no chapter tangles that file (a run uses the book's files only)",
+				   file);
+			continue;
+		}
+		progs = script_of(b, sc, root);
+		via = xasprintf("the script %s", file);
+		for (size_t j = 0; j < progs->len; j++) {
+			if (!has_program(b, progs->items[j]))
+				unknown_program(b, r, progs->items[j], via, d);
+			else if (!strlist_has(&s->programs, progs->items[j]))
+				strlist_add(&s->programs, progs->items[j]);
+		}
+		free(via);
+	}
+}
+
 static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 {
+	struct scripts sc = {xcalloc(b->nroots + 1, sizeof(struct strlist)),
+			     xcalloc(b->nroots + 1, sizeof(bool))};
+
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
 		size_t unnamed = 0;
+		struct strmap bases = {0};	/* an automatic id's base -> runs that took it */
+		struct strlist base_keys = {0};
 
 		for (size_t i = 0; i < c->nblocks; i++) {
 			struct block *blk = &c->blocks[i];
 			struct run *r;
-			char *base;
-			size_t same = 0;
+			size_t other;
 
 			if (blk->kind != BLOCK_RUN)
 				continue;
@@ -567,48 +710,47 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 				r->id = xasprintf("%s-invalid-%zu", c->tag, ++unnamed);
 				continue;
 			}
-			for (size_t k = 0; k < r->spec.programs.len; k++) {
-				const char *name = r->spec.programs.items[k], *hint;
-
-				if (scope != BOOK_WHOLE || has_program(b, name))
-					continue;
-				hint = nearest_program(b, name);
-				diag_error(d, c->path, r->spec.command_line, 3,
-					   "the command runs build/bin/%s, but no chapter defines a program '%s'%s%s%s",
-					   name, name, hint ? "; did you mean '" : " (a file root ending in .c)",
-					   hint ? hint : "", hint ? "'?" : "");
-			}
+			/* The id follows from the command as written, whatever the book holds. */
 			if (r->spec.name) {
 				r->id = xasprintf("%s-%s", c->tag, r->spec.name);
 			} else {
-				base = xasprintf("%s-%s", c->tag,
-						 r->spec.programs.len ? r->spec.programs.items[0] : "run");
-				for (size_t k = 0; k + 1 < b->nruns; k++)
-					if (b->runs[k].chapter == c && b->runs[k].id &&
-					    (!strcmp(b->runs[k].id, base) ||
-					     (starts_with(b->runs[k].id, base) &&
-					      b->runs[k].id[strlen(base)] == '-' &&
-					      isdigit((unsigned char)b->runs[k].id[strlen(base) + 1]))))
-						same++;
-				r->id = same ? xasprintf("%s-%zu", base, same + 1) : xstrdup(base);
-				free(base);
+				char *base = xasprintf("%s-%s", c->tag,
+						       r->spec.programs.len ? r->spec.programs.items[0] : "run");
+				size_t *same = strmap_ref(&bases, base);
+
+				if (same) {
+					r->id = xasprintf("%s-%zu", base, ++*same);
+					free(base);
+				} else {
+					strmap_put(&bases, base, 1, NULL);
+					strlist_take(&base_keys, base);
+					r->id = xstrdup(base);
+				}
 			}
-			for (size_t k = 0; k + 1 < b->nruns; k++) {
-				if (strcmp(b->runs[k].id, r->id))
-					continue;
+			if (!strmap_put(&b->run_ids, r->id, b->nruns - 1, &other)) {
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
 					   "run name '%s' is already used", r->id);
-				diag_note(d, b->runs[k].chapter->path, b->runs[k].block->line, 0,
+				diag_note(d, b->runs[other].chapter->path, b->runs[other].block->line, 0,
 					  "the other run is here");
 			}
+			if (scope == BOOK_WHOLE)
+				resolve_uses(b, r, &sc, d);
 		}
+		strmap_free(&bases);
+		strlist_free(&base_keys);
 	}
+	for (size_t i = 0; i < b->nroots; i++)
+		strlist_free(&sc.programs[i]);
+	free(sc.programs);
+	free(sc.read);
 }
 
 /* Plots are read after the runs, which they name. */
 static void index_plots(struct book *b, struct diag *d)
 {
 	static const char *const keys[] = {"run", "data", "caption", "name"};
+	struct strmap figures = {0};
+	size_t other;
 
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
@@ -639,7 +781,17 @@ static void index_plots(struct book *b, struct diag *d)
 			p->chapter = c;
 			p->block = blk;
 			name = attrs_get(blk->attrs, "name");
+			for (const char *q = name; q && *q; q++)
+				if (!isalnum((unsigned char)*q) && *q != '-' && *q != '_') {
+					diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
+						   "a figure name is letters, digits, '-' and '_', not '%s'", name);
+					break;
+				}
 			p->id = name ? xasprintf("%s-%s", c->tag, name) : xasprintf("%s-plot-%zu", c->tag, count);
+			if (!strmap_put(&figures, p->id, b->nplots - 1, &other))
+				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
+					   "figure name '%s' is already used (line %d); figures are named uniquely",
+					   p->id, b->plots[other].block->line);
 			p->data = attrs_get(blk->attrs, "data");
 			p->caption = attrs_get(blk->attrs, "caption");
 			run = attrs_get(blk->attrs, "run");
@@ -657,19 +809,21 @@ static void index_plots(struct book *b, struct diag *d)
 					   "bad regular expression '%s' in data=", p->data);
 			else
 				regfree(&rx);
-			for (size_t k = 0; k < b->nruns; k++) {
-				const struct run *r = &b->runs[k];
-				size_t tl = strlen(c->tag);
+			{
+				char *tagged = xasprintf("%s-%s", c->tag, run);
+				size_t k;
 
-				if (r->chapter == c && (!strcmp(r->id, run) ||
-				    (!strncmp(r->id, c->tag, tl) && r->id[tl] == '-' && !strcmp(r->id + tl + 1, run))))
-					p->run = r;
+				if ((strmap_get(&b->run_ids, tagged, &k) || strmap_get(&b->run_ids, run, &k)) &&
+				    b->runs[k].chapter == c)
+					p->run = &b->runs[k];
+				free(tagged);
 			}
 			if (!p->run)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "run"),
 					   "run=%s names no run of this chapter", run);
 		}
 	}
+	strmap_free(&figures);
 }
 
 /* The checks of book_load() and book_parse(), once the chapters are read. */
@@ -731,6 +885,10 @@ void book_free(struct book *b)
 		free(b->roots[i].program);
 		strlist_free(&b->roots[i].variants);
 	}
+	strmap_free(&b->paths);
+	strmap_free(&b->programs);
+	strmap_free(&b->run_ids);
+	strlist_free(&b->variant_names);
 	for (size_t i = 0; i < b->nruns; i++) {
 		runspec_free(&b->runs[i].spec);
 		free(b->runs[i].id);

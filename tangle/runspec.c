@@ -1,6 +1,8 @@
 /* runspec.c - see runspec.h. */
 #include "runspec.h"
 
+#include "command.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -269,6 +271,11 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 	if ((v = attrs_get(a, "labels"))) {
 		const char *p = v;
 
+		for (const char *q = v; *q; q++)
+			if (!isalnum((unsigned char)*q) && *q != '-' && *q != '_' && *q != ' ')
+				diag_error(d, path, line, attrs_col(a, "labels"),
+					   "labels are words of letters, digits, '-' and '_', not '%s'", v);
+
 		while (*p) {
 			size_t n;
 
@@ -285,56 +292,6 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 	if (r->hangs && (r->signal || attrs_get(a, "exit")))
 		diag_error(d, path, line, 0,
 			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
-}
-
-/*
- * Programs are the build/bin/NAME words, files the snippets/PATH words (the
- * run depends on them too); ranks come from mpiexec -n N, where
- * mpiexec may follow a wrapper ("sh cluster.sh mpiexec -n 6 ...").
- */
-static void scan_command(struct runspec *r)
-{
-	const char *p = r->command;
-	bool mpi = false, want_ranks = false;
-
-	r->ranks = 1;
-	while (*p) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		n = strcspn(p, " \t");
-		if (!n)
-			break;
-		if ((n == 7 && !memcmp(p, "mpiexec", 7)) || (n == 6 && !memcmp(p, "mpirun", 6)))
-			mpi = true;
-		if (want_ranks) {
-			long ranks = strtol(p, NULL, 10);
-
-			if (ranks > 0 && ranks < 1024)
-				r->ranks = (int)ranks;
-			want_ranks = false;
-		}
-		if (mpi && ((n == 2 && !memcmp(p, "-n", 2)) || (n == 3 && !memcmp(p, "-np", 3))))
-			want_ranks = true;
-		if (n > 9 && !memcmp(p, "snippets/", 9)) {
-			char *file = xstrndup(p, n);
-
-			if (!strlist_has(&r->files, file))
-				strlist_take(&r->files, file);
-			else
-				free(file);
-		}
-		if (n > 10 && !memcmp(p, "build/bin/", 10)) {
-			char *prog = xstrndup(p + 10, n - 10);
-
-			if (!strlist_has(&r->programs, prog))
-				strlist_take(&r->programs, prog);
-			else
-				free(prog);
-		}
-		p += n;
-	}
 }
 
 static void parse_expectation(struct runspec *r, const struct line *l, const char *path,
@@ -455,7 +412,18 @@ int runspec_parse(struct runspec *r, const struct attrs *a,
 		buf_add(&cmd, lines[i].text, lines[i].len);
 	}
 	r->command = buf_detach(&cmd);
-	scan_command(r);
+	{
+		struct command_uses u;
+
+		if (command_resolve(r->command, &u) < 0)
+			diag_error(d, path, r->command_line, 3 + (int)u.problem_at, "%s", u.problem);
+		r->programs = u.programs;
+		r->files = u.files;
+		r->maybe_programs = u.maybe_programs;
+		r->maybe_files = u.maybe_files;
+		r->ranks = u.ranks;
+		free(u.problem);
+	}
 	for (i++; i < nlines; i++) {
 		if (lines[i].len == 0)
 			continue;
@@ -471,6 +439,8 @@ void runspec_free(struct runspec *r)
 	strlist_free(&r->labels);
 	strlist_free(&r->programs);
 	strlist_free(&r->files);
+	strlist_free(&r->maybe_programs);
+	strlist_free(&r->maybe_files);
 	for (size_t i = 0; i < r->nexpects; i++)
 		strlist_free(&r->expects[i].args);
 	free(r->expects);

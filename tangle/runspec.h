@@ -73,8 +73,10 @@ struct runspec {
 	bool is_volatile;	/**< output varies between runs */
 	char *name;		/**< name= attribute, or NULL */
 	struct strlist labels;	/**< labels= attribute, split on blanks */
-	struct strlist programs;/**< NAME for each build/bin/NAME in the command */
-	struct strlist files;	/**< each snippets/PATH word of the command (a script, a data file) */
+	struct strlist programs;/**< NAME of each program the command runs (command.h) */
+	struct strlist files;	/**< snippets/PATH of each file it uses (a script, a data file) */
+	struct strlist maybe_programs; /**< uses only if the book has them (command.h) */
+	struct strlist maybe_files; /**< uses only if the book has them (command.h) */
 	int ranks;		/**< mpiexec -n N (wherever mpiexec is in the command), or 1 */
 	struct expect *expects; /**< the expectations, in the order written */
 	size_t nexpects; /**< number of expectations */
