@@ -321,16 +321,21 @@ static void index_roots(struct book *b, struct diag *d)
 					  b->roots[other].block->name_col, "first defined here");
 				continue;
 			}
-			if (!strmap_put(&bases, base_name(blk->name), at, &other)) {
+			prog = program_of(blk->name);
+			if (prog && (problem = program_name_problem(prog)))
+				diag_error(d, c->path, blk->line, blk->name_col,
+					   "program name '%s' cannot be used: %s (build/bin/%s)", prog, problem, prog);
+			if (prog && !strmap_put(&b->programs, prog, at, &other)) {
+				what = xasprintf("program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
+						 prog, b->roots[other].path);
+				clash(d, c, blk, &b->roots[other], what);
+				free(what);
+			} else if (!strmap_put(&bases, base_name(blk->name), at, &other)) {
 				what = xasprintf("file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
 						 base_name(blk->name), b->roots[other].path);
 				clash(d, c, blk, &b->roots[other], what);
 				free(what);
 			}
-			prog = program_of(blk->name);
-			if (prog && (problem = program_name_problem(prog)))
-				diag_error(d, c->path, blk->line, blk->name_col,
-					   "program name '%s' cannot be used: %s (build/bin/%s)", prog, problem, prog);
 			b->roots = xrealloc(b->roots, (b->nroots + 1) * sizeof(*b->roots));
 			r = &b->roots[b->nroots++];
 			memset(r, 0, sizeof(*r));
@@ -343,20 +348,6 @@ static void index_roots(struct book *b, struct diag *d)
 	}
 	strmap_free(&bases);
 	/* Programs and their variants share build/bin/: every name once. */
-	for (size_t i = 0; i < b->nroots; i++) {
-		struct root *r = &b->roots[i];
-		size_t other;
-
-		if (!r->program)
-			continue;
-		if (!strmap_put(&b->programs, r->program, i, &other)) {
-			char *what = xasprintf("program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
-					       r->program, b->roots[other].path);
-
-			clash(d, r->chapter, r->block, &b->roots[other], what);
-			free(what);
-		}
-	}
 	for (size_t i = 0; i < b->nroots; i++) {
 		struct root *r = &b->roots[i];
 

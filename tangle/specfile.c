@@ -60,6 +60,10 @@ int run_file_parse(const char *text, size_t len, struct run_file *f)
 	const char *p = text, *end = text + len;
 
 	memset(f, 0, sizeof(*f));
+	if (len && *text == '{') {
+		buf_add(&f->block, text, len);	/* a block alone: a run file written by hand */
+		return 0;
+	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;

@@ -22,7 +22,9 @@
  *
  * with one "program" line per program (its name, then its sources relative
  * to snippets/), one "file" line per file, and after "block" the block as
- * block_spec_text() writes it, to the end of the file.
+ * block_spec_text() writes it, to the end of the file. A file that starts
+ * with the block's '{' is a block alone, of a run that uses nothing of the
+ * book (the tests write such files by hand).
  */
 #ifndef TANGLE_SPECFILE_H
 #define TANGLE_SPECFILE_H

@@ -191,7 +191,8 @@ int test_tangle_outputs(void)
 		"```{.c file=common/h.c}\n#include \"common/h.h\"\n```\n"
 		"```{.c file=ch01/uses.c}\n#include <mpi.h>\n#include \"common/h.h\"\n```\n"
 		"```{.console .run .volatile timeout=5}\n$ mpiexec -n 2 build/bin/uses\n```\n"
-		"```{.console .run}\n$ sh snippets/ch01/run.sh build/bin/uses\n```\n";
+		"```{.console .run}\n$ sh snippets/ch01/run.sh build/bin/uses\n```\n"
+		"```{.sh file=ch01/run.sh}\nexec \"$@\"\n```\n";
 	struct captured c;
 	struct book b;
 	struct tangle_result t;
@@ -200,7 +201,7 @@ int test_tangle_outputs(void)
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-out.md", text, NULL, NULL) == 0);
 	tangle_book(&b, NULL, &t);
-	EXPECT(t.snippets.n == 3);
+	EXPECT(t.snippets.n == 4);
 	for (size_t i = 0; i < t.gen.n; i++)
 		if (!strcmp(t.gen.v[i].path, "manifest.cmake"))
 			manifest = t.gen.v[i].data.data;

@@ -141,7 +141,13 @@ int test_json_roundtrip(void)
 	EXPECT(!strcmp(json_flat_get(&j, "t"), "true"));
 	EXPECT(json_flat_get(&j, "z") == NULL);
 	json_flat_free(&j);
-	EXPECT(json_flat_parse(&j, "{\"a\": {\"nested\": 1}}") < 0);
+	/* One level of nesting is read flat; deeper is refused. */
+	EXPECT(json_flat_parse(&j, "{\"a\": {\"b/c\": \"x\", \"d\": 2}, \"e\": 3}") == 0);
+	EXPECT(!strcmp(json_flat_get(&j, "a.b/c"), "x") && !strcmp(json_flat_get(&j, "a.d"), "2"));
+	EXPECT(!strcmp(json_flat_get(&j, "e"), "3") && json_flat_get(&j, "a") == NULL);
+	json_flat_free(&j);
+	EXPECT(json_flat_parse(&j, "{\"a\": {\"b\": {\"c\": 1}}}") < 0);
+	EXPECT(json_flat_parse(&j, "{\"a\": {\"b\": 1}") < 0);
 	EXPECT(json_flat_parse(&j, "{\"a\": \"unterminated}") < 0);
 	buf_free(&b);
 	return 0;
