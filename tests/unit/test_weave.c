@@ -58,7 +58,7 @@ int test_weave_hostile_output(void)
 	memcpy(cap.rec.digest, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", SHA256_HEX);
 	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
 	/* The first digits of the record's digest are shown, the whole one carried. */
-	EXPECT(contains(md.data, "output [0123456789ab](#run-ch01-main){.digest data-digest=\"0123456789abcdef"));
+	EXPECT(contains(md.data, "output [0123456789ab]{.digest data-run=\"ch01-main\" data-digest=\"0123456789abcdef"));
 	/* The output is fenced by more backticks than it contains. */
 	EXPECT(contains(md.data, "`````{.output}\n<script>alert(1)</script>\n```\n````{.html}\n`````\n"));
 	/* Metadata is escaped as Markdown, not passed through. */
