@@ -3,12 +3,15 @@
 # (tangle/lit.cmake): tangle the book from ROOT into snippets/ and GEN.
 #
 # A build tree holds absolute paths to the tree it was made for: copied or
-# moved, it would build that tree, not this one, and answer success. So the
-# step refuses to run anywhere but in BUILD (make configures a moved tree
-# again before it builds: see the Makefile).
+# moved elsewhere and built there with `cmake --build`, it would build the
+# old tree, not this one, and answer success. So the step refuses to run
+# from anywhere but BUILD. Ninja runs it from the build directory it was
+# started in, and CMake's command enters BUILD first with `cd`, which leaves
+# the directory it came from in OLDPWD. (make configures a copied tree
+# again before it builds: see the Makefile.)
 set -eu
-if [ "$(pwd -P)" != "$1" ]; then
-    echo "error: this build directory was configured for $1, not $(pwd -P): run make, which configures it again, or remove it" >&2
+if [ -n "${OLDPWD:-}" ] && [ "$(cd "$OLDPWD" && pwd -P)" != "$1" ]; then
+    echo "error: this build directory ($(cd "$OLDPWD" && pwd -P)) was configured for $1: it was copied or moved; run make, which configures it again, or remove it" >&2
     exit 1
 fi
 cd "$2"
