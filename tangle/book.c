@@ -256,7 +256,7 @@ static void read_variants(struct root *r, const struct chapter *c, struct diag *
 static const char *const reserved_names[] = {
 	"all", "clean", "help", "test", "install", "package", "package_source", "edit_cache",
 	"rebuild_cache", "list_install_components", "html", "pdf", "docs", "tangle", "weave",
-	"run", "remap", "plot", "provenance", "unit-tests", "leakcheck", "build.ninja",
+	"run", "remap", "plot", "provenance", "unit-tests", "leakcheck", "lit",
 };
 static const char *const reserved_prefixes[] = {"prog_", "lit_", "cmake_", "CMakeFiles"};
 
@@ -270,6 +270,9 @@ const char *program_name_problem(const char *name)
 			return "names starting with prog_, lit_, cmake_ or CMakeFiles belong to the build";
 	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
 		return "a program name starts with a letter or '_'";
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return "a program name is letters, digits, '_' and '-'";
 	return NULL;
 }
 

@@ -33,6 +33,17 @@ int test_file_update(void);
 int test_symlinks_are_refused(void);
 int test_list_files_sorted(void);
 int test_edit_distance(void);
+int test_sha256_vectors(void);
+int test_command_spellings(void);
+int test_script_programs(void);
+int test_run_file_roundtrip(void);
+int test_run_record_roundtrip(void);
+int test_run_record_verify(void);
+int test_manifest_roundtrip(void);
+int test_tangled_record(void);
+int test_untangle(void);
+int test_names_that_clash(void);
+int test_weave_discloses_cut_output(void);
 
 struct test {
 	const char *name;
@@ -71,6 +82,17 @@ static const struct test tests[] = {
 	{"symlinks_are_refused", test_symlinks_are_refused},
 	{"list_files_sorted", test_list_files_sorted},
 	{"edit_distance", test_edit_distance},
+	{"sha256_vectors", test_sha256_vectors},
+	{"command_spellings", test_command_spellings},
+	{"script_programs", test_script_programs},
+	{"run_file_roundtrip", test_run_file_roundtrip},
+	{"run_record_roundtrip", test_run_record_roundtrip},
+	{"run_record_verify", test_run_record_verify},
+	{"manifest_roundtrip", test_manifest_roundtrip},
+	{"tangled_record", test_tangled_record},
+	{"untangle", test_untangle},
+	{"names_that_clash", test_names_that_clash},
+	{"weave_discloses_cut_output", test_weave_discloses_cut_output},
 	{NULL, NULL},
 };
 
