@@ -40,7 +40,7 @@ test-asan: deps-check  ## every program and the toolchain under AddressSanitizer
 	@cmake --build --preset asan
 	@ctest --preset asan -j2 -LE 'slow|render' 
 
-run: deps-check configured  ## build and run one program: make run P=barrier [ARGS="..."] [N=ranks]
+run: deps-check configured  ## build and run one program: make run P=barrier_race [ARGS="..."] [N=ranks]
 	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>]"; \
 	    echo "programs:"; cut -f1 $(BUILD)/gen/programs.tsv | column -c 100; exit 2; }
 	@grep -q "^$(P)	" $(BUILD)/gen/programs.tsv || { echo "make run: no program '$(P)' in the book"; \

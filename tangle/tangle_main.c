@@ -327,6 +327,8 @@ static int check_links(const struct strlist *paths, const char *dir, bool whole,
 {
 	int errors = d->errors;
 	char *link = whole ? find_symlink("", dir) : NULL;
+	struct strmap real = {0};	/* directories found to hold no link: checked once */
+	struct strlist keys = {0};
 
 	if (link) {
 		diag_error(d, link, 0, 0, "is a symbolic link; tangle writes only inside a real %s/", dir);
@@ -335,15 +337,30 @@ static int check_links(const struct strlist *paths, const char *dir, bool whole,
 	}
 	for (size_t i = 0; i < paths->len; i++) {
 		char *path = xasprintf("%s/%s", dir, paths->items[i]);
+		char *slash = strrchr(path, '/');
+		struct stat st;
 
-		link = find_symlink(dir, path);
+		*slash = '\0';
+		link = strmap_get(&real, path, NULL) ? NULL : find_symlink(dir, path);
+		if (!link) {
+			if (!strmap_get(&real, path, NULL)) {
+				strlist_add(&keys, path);
+				strmap_put(&real, keys.items[keys.len - 1], 0, NULL);
+			}
+			*slash = '/';
+			if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+				link = xstrdup(path);
+		}
 		if (link) {
+			*slash = '/';
 			diag_error(d, link, 0, 0,
 				   "is a symbolic link; tangle will not write %s through it", path);
 			free(link);
 		}
 		free(path);
 	}
+	strmap_free(&real);
+	strlist_free(&keys);
 	return d->errors == errors ? 0 : -1;
 }
 
