@@ -509,7 +509,7 @@ void script_programs(const char *text, size_t len, struct strlist *programs)
 		char *prog;
 
 		p = memchr(p, 'b', (size_t)(end - p));
-		if (!p)
+		if (!p || (size_t)(end - p) < sizeof(key) - 1)
 			break;
 		if (memcmp(p, key, sizeof(key) - 1) ||
 		    (p > text && !strchr(" \t\n\"'=(;|&`", p[-1]) &&

@@ -655,6 +655,7 @@ static int write_mode(const struct book *b, const struct tangled *idx, const cha
 	struct tangled now = {0}, seen = {0};
 	struct buf record = {0};
 	struct sigaction sa;
+	struct found *found;
 	int edits = 0, rc = -1, bad;
 
 	memset(&sa, 0, sizeof(sa));
@@ -686,7 +687,12 @@ static int write_mode(const struct book *b, const struct tangled *idx, const cha
 	}
 	record_of(snip.found, snip.n, &now);
 	tangled_write(&now, &record);
-	if (stage_data(&snip, TANGLED_NAME, record.data, record.len) < 0)
+	/* The record is no root's: staged without noting what was found. */
+	found = snip.found;
+	snip.found = NULL;
+	rc = stage_data(&snip, TANGLED_NAME, record.data, record.len);
+	snip.found = found;
+	if (rc < 0)
 		goto fail;
 	if (gen) {
 		if (tangled_load(gen, &seen, &bad) < 0)

@@ -64,9 +64,11 @@ int untangle_root(const struct book *b, const struct root *r, const char *edited
 	const struct chapter *c = r->chapter;
 	const struct block *blk;
 	char *where = xasprintf("snippets/%s", r->path);
+	char *hline = snippet_header(r->path, c->path);
+	bool header = hline != NULL;
 	int first, indent, rc = -1;
-	bool header = snippet_header(r->path, c->path) != NULL;
 
+	free(hline);
 	memset(e, 0, sizeof(*e));
 	tangle_snippet(b, r, &exp, &org);
 	if (exp.len == len && !memcmp(exp.data ? exp.data : "", edited, len)) {
