@@ -249,7 +249,7 @@ static void check_figures(const struct book *b, const struct run_record *recs, c
 		size_t r;
 		char *want;
 
-		strmap_get(&b->run_ids, p->run->id, &r);
+		r = (size_t)(p->run - b->runs);
 		want = xasprintf("output of run %s, digest %s", p->run->id, recs[r].id ? recs[r].digest : "?");
 		if (read_file(svg, &text) < 0)
 			diag_error(d, p->chapter->path, p->block->line, 0, "cannot read figure %s: %s", svg,

@@ -255,8 +255,8 @@ static void record_of(const struct found *found, size_t n, struct tangled *out)
 static int check_mode(const struct book *b, const struct tangled *idx, const char *snippets,
 		      struct diag *d)
 {
-	struct checker c = {{check_begin, check_write, check_end}, b, snippets, NULL, {0}, {{0}, 0, {0}, 0},
-			    xcalloc(b->nroots + 1, sizeof(struct found)), 0};
+	struct checker c = {.w = {check_begin, check_write, check_end}, .b = b, .dir = snippets,
+			    .found = xcalloc(b->nroots + 1, sizeof(struct found))};
 	struct tangle_result t;
 	struct strlist stale = {0};
 	struct tangled want = {0};
@@ -646,9 +646,9 @@ static void remove_leftover_temporaries(const char *dir)
 static int write_mode(const struct book *b, const struct tangled *idx, const char *snippets,
 		      const char *gen, const char *book, bool discard, struct diag *d)
 {
-	struct stager snip = {{stage_begin, stage_write, stage_end}, snippets, {0}, 0, b,
-			      xcalloc(b->nroots + 1, sizeof(struct found)), 0, {{0}, 0, {0}, 0}};
-	struct stager more = {{stage_begin, stage_write, stage_end}, gen, {0}, 0, NULL, NULL, 0, {{0}, 0, {0}, 0}};
+	struct stager snip = {.w = {stage_begin, stage_write, stage_end}, .dir = snippets, .b = b,
+			      .found = xcalloc(b->nroots + 1, sizeof(struct found))};
+	struct stager more = {.w = {stage_begin, stage_write, stage_end}, .dir = gen};
 	struct tangle_result t;
 	struct strlist gen_paths = {0}, stale = {0};
 	struct strmap produced = {0};
