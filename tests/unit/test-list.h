@@ -6,6 +6,7 @@ int test_attr_items(void);
 int test_attr_errors(void);
 int test_chapter_fences(void);
 int test_chapter_errors(void);
+int test_chunk_names(void);
 int test_reference_lines(void);
 int test_expand_indentation(void);
 int test_chunks_are_chapter_scoped(void);
@@ -44,6 +45,7 @@ static const struct test tests[] = {
 	{"attr_errors", test_attr_errors},
 	{"chapter_fences", test_chapter_fences},
 	{"chapter_errors", test_chapter_errors},
+	{"chunk_names", test_chunk_names},
 	{"reference_lines", test_reference_lines},
 	{"expand_indentation", test_expand_indentation},
 	{"chunks_are_chapter_scoped", test_chunks_are_chapter_scoped},
