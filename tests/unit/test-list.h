@@ -11,6 +11,7 @@ int test_reference_lines(void);
 int test_expand_indentation(void);
 int test_chunks_are_chapter_scoped(void);
 int test_web_errors(void);
+int test_plot_scripts(void);
 int test_run_ids(void);
 int test_tangle_outputs(void);
 int test_tangle_streamed(void);
@@ -50,6 +51,7 @@ static const struct test tests[] = {
 	{"expand_indentation", test_expand_indentation},
 	{"chunks_are_chapter_scoped", test_chunks_are_chapter_scoped},
 	{"web_errors", test_web_errors},
+	{"plot_scripts", test_plot_scripts},
 	{"run_ids", test_run_ids},
 	{"tangle_outputs", test_tangle_outputs},
 	{"tangle_streamed", test_tangle_streamed},
