@@ -904,6 +904,7 @@ static void index_plots(struct book *b, struct diag *d)
 			const char *run, *name;
 			struct plot *p;
 			regex_t rx;
+			int rc;
 
 			if (blk->kind != BLOCK_PLOT)
 				continue;
@@ -938,9 +939,10 @@ static void index_plots(struct book *b, struct diag *d)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
 					   "bad regular expression '%s' in data=: %s", p->data,
 					   regex_problem(p->data));
-			else if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
+			else if ((rc = regex_compile(&rx, p->data, REG_NOSUB)) != 0)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
-					   "bad regular expression '%s' in data=", p->data);
+					   "bad regular expression '%s' in data=%s%s", p->data,
+					   rc < 0 ? ": " : "", rc < 0 ? regex_locale_problem() : "");
 			else
 				regfree(&rx);
 			for (size_t k = 0; k < b->nruns; k++) {

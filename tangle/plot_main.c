@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "runspec.h"
 #include "util.h"
 
 static void usage(void)
@@ -235,8 +236,11 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	if (regcomp(&rx, data, REG_EXTENDED | REG_NOSUB) != 0) {
-		fprintf(stderr, "%s: error: bad regular expression in data=\n", where);
+	/* data= matches characters, as the expectations of runs do (runspec.h). */
+	if (regex_compile(&rx, data, REG_NOSUB) != 0) {
+		fprintf(stderr, "%s: error: bad regular expression in data=%s%s\n", where,
+			regex_locale_problem() ? ": " : "",
+			regex_locale_problem() ? regex_locale_problem() : "");
 		return 1;
 	}
 	for (char *line = capture.data; line && *line;) {
@@ -244,7 +248,7 @@ int main(int argc, char **argv)
 
 		if (nl)
 			*nl = '\0';
-		if (regexec(&rx, line, 0, NULL, 0) == 0) {
+		if (regex_matches(&rx, line)) {
 			buf_printf(&rows, "%s\n", line);
 			nrows++;
 		}

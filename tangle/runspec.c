@@ -4,10 +4,69 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
+#include <pthread.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The locale regular expressions are compiled and run in, loaded once:
+ * C.UTF-8, named explicitly, so that neither LANG nor LC_ALL nor LC_CTYPE of
+ * whoever runs the build changes what a pattern matches. glibc's regcomp()
+ * and regexec() read the calling thread's locale, which uselocale() sets for
+ * the duration of one call. (The tools are linked statically: static glibc
+ * loads locale files as the shared one does; it is gconv and NSS that it
+ * cannot load, and no regex needs them.)
+ */
+static locale_t utf8;
+static int utf8_errno;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void load_utf8(void)
+{
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	utf8_errno = utf8 ? 0 : errno;
+}
+
+static locale_t utf8_locale(void)
+{
+	pthread_once(&utf8_once, load_utf8);
+	if (!utf8)
+		errno = utf8_errno;
+	return utf8;
+}
+
+const char *regex_locale_problem(void)
+{
+	return utf8_locale() ? NULL :
+	       "the C.UTF-8 locale cannot be loaded (glibc's, in /usr/lib/locale/C.utf8), so "
+	       "regular expressions cannot match characters of UTF-8 output";
+}
+
+int regex_compile(regex_t *rx, const char *re, int cflags)
+{
+	locale_t loc = utf8_locale(), old;
+	int rc;
+
+	if (!loc)
+		return -1;
+	old = uselocale(loc);
+	rc = regcomp(rx, re, REG_EXTENDED | cflags);
+	uselocale(old);
+	return rc;
+}
+
+bool regex_matches(const regex_t *rx, const char *s)
+{
+	/* Compiled by regex_compile(), so the locale is loaded. */
+	locale_t old = uselocale(utf8_locale());
+	int rc = regexec(rx, s, 0, NULL, 0);
+
+	uselocale(old);
+	return rc == 0;
+}
 
 static const struct {
 	const char *name;
@@ -166,10 +225,14 @@ static int check_regex(const char *re, const char *path, int line, int col, stru
 		diag_error(d, path, line, col, "bad regular expression '%s': %s", re, problem);
 		return -1;
 	}
-	rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+	rc = regex_compile(&rx, re, REG_NOSUB);
 	if (rc == 0) {
 		regfree(&rx);
 		return 0;
+	}
+	if (rc < 0) {
+		diag_error(d, path, line, col, "%s", regex_locale_problem());
+		return -1;
 	}
 	regerror(rc, &rx, msg, sizeof(msg));
 	diag_error(d, path, line, col, "bad regular expression '%s': %s", re, msg);
@@ -516,10 +579,10 @@ static long matches(const struct outlines *o, const char *re, long *first, long 
 	long n = 0;
 
 	*first = *last = -1;
-	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+	if (regex_compile(&rx, re, REG_NOSUB) != 0)
 		return -1;
 	for (size_t i = 0; i < o->n; i++) {
-		if (regexec(&rx, o->v[i], 0, NULL, 0) == 0) {
+		if (regex_matches(&rx, o->v[i])) {
 			if (*first < 0)
 				*first = (long)i;
 			*last = (long)i;

@@ -34,6 +34,7 @@
 #ifndef TANGLE_RUNSPEC_H
 #define TANGLE_RUNSPEC_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -104,6 +105,25 @@ int signal_number(const char *name);
 int runspec_check(const struct runspec *r, const char *output, size_t len,
 		  bool timed_out, int exit_status, int signal,
 		  const char *path, struct diag *d);
+
+/**
+ * Compile the extended regex @p re (regcomp() with REG_EXTENDED | @p cflags)
+ * so that it matches characters of UTF-8 text, not bytes, whatever the
+ * locale of the process or its environment: it is compiled, and must be run
+ * with regex_matches(), in glibc's C.UTF-8 locale, set for this thread only
+ * while each call runs. So '.' is one character ("é", "中"), and
+ * [[:alpha:]] holds "é"; a byte that is not UTF-8 is matched by no '.' and
+ * no bracket expression. Returns 0, regcomp()'s error code, or -1 with
+ * errno set when the C.UTF-8 locale cannot be loaded (which
+ * regex_locale_problem() describes). Release @p rx with regfree().
+ */
+int regex_compile(regex_t *rx, const char *re, int cflags);
+
+/** Does @p rx (from regex_compile()) match somewhere in the string @p s? */
+bool regex_matches(const regex_t *rx, const char *s);
+
+/** Why regex_compile() cannot load its locale, or NULL when it can. */
+const char *regex_locale_problem(void);
 
 /**
  * What makes the extended regex @p re unfit for the book, or NULL. Adjacent

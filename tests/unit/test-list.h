@@ -16,6 +16,7 @@ int test_run_ids(void);
 int test_tangle_outputs(void);
 int test_tangle_streamed(void);
 int test_expectations(void);
+int test_regex_characters(void);
 int test_endings(void);
 int test_skip_and_wrapped_mpiexec(void);
 int test_capture_order_and_status(void);
@@ -56,6 +57,7 @@ static const struct test tests[] = {
 	{"tangle_outputs", test_tangle_outputs},
 	{"tangle_streamed", test_tangle_streamed},
 	{"expectations", test_expectations},
+	{"regex_characters", test_regex_characters},
 	{"endings", test_endings},
 	{"skip_and_wrapped_mpiexec", test_skip_and_wrapped_mpiexec},
 	{"capture_order_and_status", test_capture_order_and_status},

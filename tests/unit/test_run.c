@@ -1,4 +1,6 @@
 /* Tests of expectations and of running commands. */
+#include <locale.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +94,38 @@ int test_expectations(void)
 		     "t.md:4: error: output line 2 is 'B', expected 'b'");
 	/* Trailing blanks of output lines do not count. */
 	check_output("{.run}", "$ x\nline: a\n", "a  \n", false, 0, 0, NULL);
+	return 0;
+}
+
+int test_regex_characters(void)
+{
+	regex_t rx;
+
+	/* The process runs in the "C" locale, where these would count bytes. */
+	EXPECT(regex_locale_problem() == NULL);
+	check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\nab\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 2: ^.$\n", "é\n中\nab\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\nlacks: ^..$\n", "é\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^[[:alpha:]]+$\n", "héllo\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^h.llo$\n", "héllo\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^[é]$\n", "é\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^.{5}$\n", "héllo\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 1: ^[^a]$\n", "é\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\norder: ^é => ^中$\n", "éa\n中\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 1: ^.$\n", "ab\n", false, 0, 0,
+		     "t.md:3: error: 0 output lines match /^.$/, expected 1");
+	/* A byte that is not UTF-8 is no character: only the text around it matches. */
+	check_output("{.run}", "$ x\ncontains: ^abc\nlacks: ^abc.def$\n", "abc\xff" "def\n",
+		     false, 0, 0, NULL);
+	/* The same holds whatever the locale of the process. */
+	if (setlocale(LC_CTYPE, "C.UTF-8")) {
+		check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\n", false, 0, 0, NULL);
+		setlocale(LC_CTYPE, "C");
+	}
+	EXPECT(regex_compile(&rx, "^.$", REG_NOSUB) == 0);
+	EXPECT(regex_matches(&rx, "中") && !regex_matches(&rx, "ab"));
+	regfree(&rx);
+	EXPECT(regex_compile(&rx, "[é-a]", REG_NOSUB) > 0);	/* a reversed range, in characters */
 	return 0;
 }
 
