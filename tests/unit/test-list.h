@@ -18,12 +18,16 @@ int test_tangle_streamed(void);
 int test_expectations(void);
 int test_regex_characters(void);
 int test_endings(void);
+int test_mpiexec_rank_signal(void);
 int test_skip_and_wrapped_mpiexec(void);
 int test_capture_order_and_status(void);
 int test_capture_timeout_kills_everything(void);
 int test_capture_leftovers(void);
 int test_capture_exiting_child_is_not_left(void);
 int test_capture_output_cap(void);
+int test_capture_plan(void);
+int test_capture_signals(void);
+int test_capture_clean_shell(void);
 int test_sanitize_output(void);
 int test_sanitize_long_output(void);
 int test_weave_hostile_output(void);
@@ -59,12 +63,16 @@ static const struct test tests[] = {
 	{"expectations", test_expectations},
 	{"regex_characters", test_regex_characters},
 	{"endings", test_endings},
+	{"mpiexec_rank_signal", test_mpiexec_rank_signal},
 	{"skip_and_wrapped_mpiexec", test_skip_and_wrapped_mpiexec},
 	{"capture_order_and_status", test_capture_order_and_status},
 	{"capture_timeout_kills_everything", test_capture_timeout_kills_everything},
 	{"capture_leftovers", test_capture_leftovers},
 	{"capture_exiting_child_is_not_left", test_capture_exiting_child_is_not_left},
 	{"capture_output_cap", test_capture_output_cap},
+	{"capture_plan", test_capture_plan},
+	{"capture_signals", test_capture_signals},
+	{"capture_clean_shell", test_capture_clean_shell},
 	{"sanitize_output", test_sanitize_output},
 	{"sanitize_long_output", test_sanitize_long_output},
 	{"weave_hostile_output", test_weave_hostile_output},
