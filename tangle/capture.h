@@ -19,7 +19,7 @@
  *  - bash, not dash, runs it: bash 5 replaces itself with the last simple
  *    command of a line ("build/bin/x", "cd build && ./bin/x", "X=1 env
  *    ./x"), where dash waits for it. (bash is Essential in Debian, so it is
- *    on every system the book builds on.) It starts clean: BASH_ENV,
+ *    on every system the book builds on.) It starts clean: BASH_ENV, ENV,
  *    SHELLOPTS, BASHOPTS and exported functions are removed from its
  *    environment, so no startup file, inherited option or function changes
  *    what the command means.
