@@ -739,6 +739,291 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 	free(sc.read);
 }
 
+/*
+ * A plot script that sets the terminal or the output. The build gives every
+ * figure its terminal (SVG) and its output (the figure's file), so a script
+ * that changes either draws nowhere the book looks, or somewhere it must not
+ * write. What gnuplot 5.4 really accepts (measured with gnuplot-nox):
+ *
+ *  - commands are case-sensitive words, [A-Za-z_][A-Za-z0-9_]*; "set" may be
+ *    shortened to "se", "unset" to "uns" or "unse" ("s", "un" are errors);
+ *  - the option "terminal" to any prefix from "t" ("set t svg"; "termopt" is
+ *    termoption, which changes the terminal's options only, and is allowed);
+ *    "output" to any prefix from "o"; "set terminal" alone lists the
+ *    terminals and "set terminal push" saves the current one, changing
+ *    nothing; "set terminal pop" restores the one saved last (with no push,
+ *    gnuplot's startup terminal);
+ *  - "unset terminal" returns to the default terminal (GNUTERM's), "unset
+ *    output" to standard output; "set noterminal", "set nooutput" (any such
+ *    prefixes, no blank after "no") are the same; "set for [..] OPTION" and
+ *    "unset for [..] OPTION" iterate;
+ *  - a command starts a line or follows ';', '{', '}', "else", the condition
+ *    of "if (...)" or "while (...)", or "do for [...]";
+ *  - strings are '...' ('' stands for ') and "..." (backslash escapes); '#'
+ *    outside them comments out the rest of the line; a line ending in '\'
+ *    goes on with the next (the comment too); "$name << END" opens a data
+ *    block whose lines, up to END, are data.
+ *
+ * Everything else is allowed: "set table", "set print", "set termoption",
+ * "set title". A command built at run time (eval, load, call, a @macro) is
+ * not seen here.
+ */
+struct gp_line {
+	struct buf text;	/* one logical line, continuations joined */
+	int *lineno;		/* per byte: chapter line */
+	int *col;		/* per byte: chapter column */
+	size_t cap;		/* bytes lineno and col hold */
+};
+
+static void gp_add(struct gp_line *g, const char *text, size_t len, int lineno, int col)
+{
+	if (g->text.len + len > g->cap) {
+		g->cap = 2 * (g->text.len + len) + 16;
+		g->lineno = xrealloc(g->lineno, g->cap * sizeof(*g->lineno));
+		g->col = xrealloc(g->col, g->cap * sizeof(*g->col));
+	}
+	for (size_t i = 0; i < len; i++) {
+		g->lineno[g->text.len + i] = lineno;
+		g->col[g->text.len + i] = col + (int)i;
+	}
+	buf_add(&g->text, text, len);
+}
+
+/* True when @p w (@p n bytes) is @p word shortened to at least @p min bytes. */
+static bool gp_abbrev(const char *w, size_t n, const char *word, size_t min)
+{
+	return n >= min && n <= strlen(word) && !memcmp(w, word, n);
+}
+
+static bool gp_word_char(char ch, bool first)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (!first && ch >= '0' && ch <= '9');
+}
+
+/* A token of a logical line: a word, a string, or one other character. */
+struct gp_token {
+	size_t at, len;
+	bool word;
+};
+
+/* The token at or after *pos, or false at the end of the line or at a comment. */
+static bool gp_next(const struct buf *t, size_t *pos, struct gp_token *tok)
+{
+	size_t i = *pos;
+
+	while (i < t->len && (t->data[i] == ' ' || t->data[i] == '\t'))
+		i++;
+	if (i == t->len || t->data[i] == '#') {
+		*pos = t->len;
+		return false;
+	}
+	tok->at = i;
+	tok->word = gp_word_char(t->data[i], true);
+	if (tok->word) {
+		while (++i < t->len && gp_word_char(t->data[i], false))
+			;
+	} else if (t->data[i] == '"' || t->data[i] == '\'' || t->data[i] == '`') {
+		char q = t->data[i];
+
+		for (i++; i < t->len; i++) {
+			if (q == '\'' && t->data[i] == q && i + 1 < t->len && t->data[i + 1] == q)
+				i++;
+			else if (q != '\'' && t->data[i] == '\\' && i + 1 < t->len)
+				i++;
+			else if (t->data[i] == q)
+				break;
+		}
+		i += i < t->len;
+	} else {
+		i++;
+	}
+	tok->len = i - tok->at;
+	*pos = i;
+	return true;
+}
+
+static bool gp_is(const struct buf *t, const struct gp_token *tok, const char *s)
+{
+	return tok->len == strlen(s) && !memcmp(t->data + tok->at, s, tok->len);
+}
+
+/* Skip a balanced group opened by the token just read (@p open), e.g. "(...)". */
+static void gp_skip_group(const struct buf *t, size_t *pos, char open, char close)
+{
+	struct gp_token tok;
+	int depth = 1;
+
+	while (depth > 0 && gp_next(t, pos, &tok)) {
+		if (!tok.word && tok.len == 1 && t->data[tok.at] == open)
+			depth++;
+		else if (!tok.word && tok.len == 1 && t->data[tok.at] == close)
+			depth--;
+	}
+}
+
+/* Report each command of the logical line @p g that sets the terminal or the output. */
+static void gp_check_line(const struct gp_line *g, const char *path, struct diag *d)
+{
+	const struct buf *t = &g->text;
+	struct gp_token tok, cmd;
+	size_t pos = 0;
+	bool at_start = true;
+
+	while (gp_next(t, &pos, &tok)) {
+		const char *w = t->data + tok.at, *what = NULL;
+		bool unset, iterated = false;
+		size_t end;
+
+		if (!tok.word && tok.len == 1 && (*w == ';' || *w == '{' || *w == '}')) {
+			at_start = true;
+			continue;
+		}
+		if (!at_start)
+			continue;
+		if (gp_is(t, &tok, "if") || gp_is(t, &tok, "while")) {
+			size_t after = pos;
+
+			if (gp_next(t, &after, &tok) && !tok.word && t->data[tok.at] == '(') {
+				pos = after;
+				gp_skip_group(t, &pos, '(', ')');
+			}
+			continue;
+		}
+		if (gp_is(t, &tok, "else"))
+			continue;
+		if (gp_is(t, &tok, "do")) {
+			size_t after = pos;
+
+			if (gp_next(t, &after, &tok) && gp_is(t, &tok, "for") &&
+			    gp_next(t, &after, &tok) && t->data[tok.at] == '[') {
+				pos = after;
+				gp_skip_group(t, &pos, '[', ']');
+			}
+			continue;
+		}
+		at_start = false;
+		if (!tok.word)
+			continue;
+		unset = gp_abbrev(w, tok.len, "unset", 3);
+		if (!unset && !gp_abbrev(w, tok.len, "set", 2))
+			continue;
+		cmd = tok;
+		for (;;) {
+			size_t after = pos;
+
+			if (!gp_next(t, &after, &tok) || !gp_is(t, &tok, "for"))
+				break;
+			if (!gp_next(t, &after, &tok) || t->data[tok.at] != '[')
+				break;
+			pos = after;
+			gp_skip_group(t, &pos, '[', ']');
+			iterated = true;
+		}
+		if (!gp_next(t, &pos, &tok) || !tok.word)
+			continue;
+		end = tok.at + tok.len;
+		w = t->data + tok.at;
+		if (!unset && !iterated && tok.len > 2 && !memcmp(w, "no", 2) &&
+		    (gp_abbrev(w + 2, tok.len - 2, "terminal", 1) || gp_abbrev(w + 2, tok.len - 2, "output", 1))) {
+			unset = true;
+			w += 2;
+			tok.len -= 2;
+		}
+		if (gp_abbrev(w, tok.len, "terminal", 1) && !unset) {
+			size_t after = pos;
+			struct gp_token arg;
+
+			/* "set terminal" alone lists the terminals; "... push" saves the current one. */
+			if (gp_next(t, &after, &arg) && !gp_is(t, &arg, "push") &&
+			    (arg.word || arg.len != 1 || (t->data[arg.at] != ';' && t->data[arg.at] != '}')))
+				what = "sets the terminal";
+		} else if (gp_abbrev(w, tok.len, "terminal", 1)) {
+			what = "returns to the default terminal";
+		}
+		if (gp_abbrev(w, tok.len, "output", 1))
+			what = unset ? "returns the output to standard output" : "sets the output";
+		if (what)
+			diag_error(d, path, g->lineno[cmd.at], g->col[cmd.at],
+				   "'%.*s' %s: a plot is drawn by the build, as SVG into its figure's file, "
+				   "so its script sets neither the terminal nor the output",
+				   (int)(end - cmd.at),
+				   t->data + cmd.at, what);
+	}
+}
+
+/* The column, in the chapter, of byte @p off of body line @p l of @p blk. */
+static int body_col(const struct block *blk, const struct line *l, size_t off)
+{
+	int stripped = 0;
+
+	/* The fence's indentation was stripped from the body: count it back. */
+	while (stripped < blk->col - 1 && l->text[-stripped - 1] == ' ')
+		stripped++;
+	return stripped + (int)off + 1;
+}
+
+/* The end marker of a data block that the logical line @p t opens ("$name << END"), or NULL. */
+static char *gp_data_block(const struct buf *t)
+{
+	const char *p = t->data, *e = t->data + t->len;
+	size_t n;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == e || *p != '$')
+		return NULL;
+	for (p++; p < e && gp_word_char(*p, false); p++)
+		;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (e - p < 2 || p[0] != '<' || p[1] != '<')
+		return NULL;
+	for (p += 2; p < e && (*p == ' ' || *p == '\t'); p++)
+		;
+	n = (size_t)(e - p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n ? xstrndup(p, n) : NULL;
+}
+
+/* Refuse, at its chapter line, each command of a plot's script that sets the terminal or the output. */
+static void check_plot_script(const struct chapter *c, const struct block *blk, struct diag *d)
+{
+	struct gp_line g = {0};
+	char *end_of_data = NULL;
+
+	for (unsigned i = 0; i < blk->nlines; i++) {
+		const struct line *l = &blk->lines[i];
+		size_t len = l->len;
+
+		if (end_of_data) {
+			while (len && (l->text[len - 1] == ' ' || l->text[len - 1] == '\t'))
+				len--;
+			if (len == strlen(end_of_data) && !memcmp(l->text, end_of_data, len)) {
+				free(end_of_data);
+				end_of_data = NULL;
+			}
+			continue;
+		}
+		if (len && l->text[len - 1] == '\\' && i + 1 < blk->nlines) {
+			gp_add(&g, l->text, len - 1, l->lineno, body_col(blk, l, 0));
+			continue;
+		}
+		gp_add(&g, l->text, len, l->lineno, body_col(blk, l, 0));
+		if (g.text.len) {
+			end_of_data = gp_data_block(&g.text);
+			if (!end_of_data)
+				gp_check_line(&g, c->path, d);
+		}
+		g.text.len = 0;
+	}
+	free(end_of_data);
+	buf_free(&g.text);
+	free(g.lineno);
+	free(g.col);
+}
+
 /* Plots are read after the runs, which they name. */
 static void index_plots(struct book *b, struct diag *d)
 {
@@ -755,6 +1040,7 @@ static void index_plots(struct book *b, struct diag *d)
 			const char *run, *name;
 			struct plot *p;
 			regex_t rx;
+			int rc;
 
 			if (blk->kind != BLOCK_PLOT)
 				continue;
@@ -786,6 +1072,7 @@ static void index_plots(struct book *b, struct diag *d)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
 					   "figure name '%s' is already used (line %d); figures are named uniquely",
 					   p->id, b->plots[other].block->line);
+			check_plot_script(c, blk, d);
 			p->data = attrs_get(blk->attrs, "data");
 			p->caption = attrs_get(blk->attrs, "caption");
 			run = attrs_get(blk->attrs, "run");
@@ -798,9 +1085,10 @@ static void index_plots(struct book *b, struct diag *d)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
 					   "bad regular expression '%s' in data=: %s", p->data,
 					   regex_problem(p->data));
-			else if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
+			else if ((rc = regex_compile(&rx, p->data, REG_NOSUB)) != 0)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
-					   "bad regular expression '%s' in data=", p->data);
+					   "bad regular expression '%s' in data=%s%s", p->data,
+					   rc < 0 ? ": " : "", rc < 0 ? regex_locale_problem() : "");
 			else
 				regfree(&rx);
 			{

@@ -22,6 +22,7 @@
 
 #include "fsutil.h"
 #include "runrecord.h"
+#include "runspec.h"
 #include "specfile.h"
 #include "util.h"
 
@@ -248,8 +249,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	capture_path = xasprintf("%s/%s.txt", captures, run);
-	if (regcomp(&rx, data, REG_EXTENDED | REG_NOSUB) != 0) {
-		fprintf(stderr, "%s: error: bad regular expression in data=\n", where);
+	/* data= matches characters, as the expectations of runs do (runspec.h). */
+	if (regex_compile(&rx, data, REG_NOSUB) != 0) {
+		fprintf(stderr, "%s: error: bad regular expression in data=%s%s\n", where,
+			regex_locale_problem() ? ": " : "",
+			regex_locale_problem() ? regex_locale_problem() : "");
 		return 1;
 	}
 	for (char *line = capture.data; line && *line;) {
@@ -257,7 +261,7 @@ int main(int argc, char **argv)
 
 		if (nl)
 			*nl = '\0';
-		if (regexec(&rx, line, 0, NULL, 0) == 0) {
+		if (regex_matches(&rx, line)) {
 			buf_printf(&rows, "%s\n", line);
 			nrows++;
 		}

@@ -488,7 +488,7 @@ int main(int argc, char **argv)
 	lock_fd = take_lock(o.lock, r.is_volatile);
 	started = time(NULL);
 	if (capture_run(&co, &c) < 0) {
-		fprintf(stderr, "run: %s: cannot start /bin/sh: %s\n", id, strerror(errno));
+		fprintf(stderr, "run: %s: cannot start the command: %s\n", id, strerror(errno));
 		return 2;
 	}
 	if (lock_fd >= 0)
