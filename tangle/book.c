@@ -602,23 +602,23 @@ static const char *nearest_program(const struct book *b, const char *name)
 	return best_d <= limit ? best : NULL;
 }
 
-/* The programs a script of the book names (command.h), found once per root. */
+/* What each script of the book uses (command.h), read once per root. */
 struct scripts {
 	struct strlist *programs;	/* per root */
+	struct strlist *files;		/* per root */
 	bool *read;			/* per root */
 };
 
-static const struct strlist *script_of(const struct book *b, struct scripts *sc, size_t root)
+static void read_script(const struct book *b, struct scripts *sc, size_t root)
 {
 	if (!sc->read[root]) {
 		struct buf text = {0};
 
 		book_expand(b, &b->roots[root], &text, NULL);
-		script_programs(text.data ? text.data : "", text.len, &sc->programs[root]);
+		script_uses(text.data ? text.data : "", text.len, &sc->programs[root], &sc->files[root]);
 		buf_free(&text);
 		sc->read[root] = true;
 	}
-	return &sc->programs[root];
 }
 
 static void unknown_program(const struct book *b, const struct run *r, const char *name,
@@ -640,7 +640,7 @@ static void unknown_program(const struct book *b, const struct run *r, const cha
 static void resolve_uses(struct book *b, struct run *r, struct scripts *sc, struct diag *d)
 {
 	struct runspec *s = &r->spec;
-	size_t root;
+	size_t root, named;
 
 	for (size_t k = 0; k < s->maybe_programs.len; k++)
 		if (has_program(b, s->maybe_programs.items[k]) &&
@@ -653,24 +653,37 @@ static void resolve_uses(struct book *b, struct run *r, struct scripts *sc, stru
 	for (size_t k = 0; k < s->programs.len; k++)
 		if (!has_program(b, s->programs.items[k]))
 			unknown_program(b, r, s->programs.items[k], "the command", d);
+	named = s->files.len;	/* the command's own; the rest come from scripts */
+	/* The files, and the files and programs the scripts among them name, in turn. */
 	for (size_t k = 0; k < s->files.len; k++) {
 		const char *file = s->files.items[k];
-		const struct strlist *progs;
 		char *via;
 
 		if (!strmap_get(&b->paths, file + 9, &root)) {
-			diag_error(d, r->chapter->path, r->spec.command_line, 3,
-				   "the command uses %s, but no chapter tangles that file (a run uses the book's files only)",
-				   file);
+			if (k < named)
+				diag_error(d, r->chapter->path, r->spec.command_line, 3,
+					   "the command uses %s, but no chapter tangles that file (a run uses the book's files only)",
+					   file);
 			continue;
 		}
-		progs = script_of(b, sc, root);
+		read_script(b, sc, root);
 		via = xasprintf("the script %s", file);
-		for (size_t j = 0; j < progs->len; j++) {
-			if (!has_program(b, progs->items[j]))
-				unknown_program(b, r, progs->items[j], via, d);
-			else if (!strlist_has(&s->programs, progs->items[j]))
-				strlist_add(&s->programs, progs->items[j]);
+		for (size_t j = 0; j < sc->programs[root].len; j++) {
+			const char *prog = sc->programs[root].items[j];
+
+			if (!has_program(b, prog))
+				unknown_program(b, r, prog, via, d);
+			else if (!strlist_has(&s->programs, prog))
+				strlist_add(&s->programs, prog);
+		}
+		for (size_t j = 0; j < sc->files[root].len; j++) {
+			const char *used = sc->files[root].items[j];
+
+			if (!strmap_get(&b->paths, used + 9, NULL))
+				diag_error(d, r->chapter->path, r->spec.command_line, 3,
+					   "%s uses %s, but no chapter tangles that file", via, used);
+			else if (!strlist_has(&s->files, used))
+				strlist_add(&s->files, used);
 		}
 		free(via);
 	}
@@ -679,6 +692,7 @@ static void resolve_uses(struct book *b, struct run *r, struct scripts *sc, stru
 static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 {
 	struct scripts sc = {xcalloc(b->nroots + 1, sizeof(struct strlist)),
+			     xcalloc(b->nroots + 1, sizeof(struct strlist)),
 			     xcalloc(b->nroots + 1, sizeof(bool))};
 
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
@@ -733,9 +747,12 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 		strmap_free(&bases);
 		strlist_free(&base_keys);
 	}
-	for (size_t i = 0; i < b->nroots; i++)
+	for (size_t i = 0; i < b->nroots; i++) {
 		strlist_free(&sc.programs[i]);
+		strlist_free(&sc.files[i]);
+	}
 	free(sc.programs);
+	free(sc.files);
 	free(sc.read);
 }
 

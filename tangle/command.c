@@ -499,31 +499,43 @@ void command_uses_free(struct command_uses *u)
 	memset(u, 0, sizeof(*u));
 }
 
-void script_programs(const char *text, size_t len, struct strlist *programs)
+/*
+ * The words of a script that start with @p key ("build/bin/", "snippets/")
+ * at the start of a word (or after "./"), each once, into @p out; with
+ * @p strip, without the key.
+ */
+static void script_words(const char *text, size_t len, const char *key, bool strip,
+			 struct strlist *out)
 {
-	static const char key[] = "build/bin/";
+	size_t klen = strlen(key);
 	const char *end = text + len;
 
-	for (const char *p = text; p + sizeof(key) - 1 < end; p++) {
+	for (const char *p = text; p + klen < end; p++) {
 		const char *name, *q;
-		char *prog;
+		char *word;
 
-		p = memchr(p, 'b', (size_t)(end - p));
-		if (!p || (size_t)(end - p) < sizeof(key) - 1)
+		p = memchr(p, key[0], (size_t)(end - p));
+		if (!p || (size_t)(end - p) < klen)
 			break;
-		if (memcmp(p, key, sizeof(key) - 1) ||
+		if (memcmp(p, key, klen) ||
 		    (p > text && !strchr(" \t\n\"'=(;|&`", p[-1]) &&
 		     !(p - text >= 2 && p[-1] == '/' && p[-2] == '.')))
 			continue;
-		name = q = p + sizeof(key) - 1;
-		while (q < end && (isalnum((unsigned char)*q) || *q == '_' || *q == '-' || *q == '.' || *q == '+'))
+		name = q = p + klen;
+		while (q < end && (isalnum((unsigned char)*q) || strchr("_-.+/", *q)))
 			q++;
-		if (q == name)
+		if (q == name || (strip && memchr(name, '/', (size_t)(q - name))))
 			continue;
-		prog = xstrndup(name, (size_t)(q - name));
-		if (!strlist_has(programs, prog))
-			strlist_take(programs, prog);
+		word = strip ? xstrndup(name, (size_t)(q - name)) : xstrndup(p, (size_t)(q - p));
+		if (!strlist_has(out, word))
+			strlist_take(out, word);
 		else
-			free(prog);
+			free(word);
 	}
+}
+
+void script_uses(const char *text, size_t len, struct strlist *programs, struct strlist *files)
+{
+	script_words(text, len, "build/bin/", true, programs);
+	script_words(text, len, "snippets/", false, files);
 }

@@ -60,10 +60,11 @@ int command_resolve(const char *cmd, struct command_uses *u);
 void command_uses_free(struct command_uses *u);
 
 /**
- * Add to @p programs the NAME of every "build/bin/NAME" in the text of a
- * script (@p len bytes at @p text) that starts a word: how a script of the
- * book names the programs it runs.
+ * What a script of the book uses, read from its text (@p len bytes): the
+ * NAME of every "build/bin/NAME" that starts a word (or follows "./") goes
+ * to @p programs, every "snippets/PATH" to @p files, each once. This is how
+ * a script names what it runs: literally, from the repository root.
  */
-void script_programs(const char *text, size_t len, struct strlist *programs);
+void script_uses(const char *text, size_t len, struct strlist *programs, struct strlist *files);
 
 #endif

@@ -132,16 +132,21 @@ int test_command_spellings(void)
 
 int test_script_programs(void)
 {
-	struct strlist p = {0};
+	struct strlist p = {0}, f = {0};
 	const char *script = "#!/bin/sh\nbuild/bin/a x\n\"build/bin/b\" && ./build/bin/c\n"
-			     "echo xbuild/bin/no; v=build/bin/d\nnotbuild/bin/e\n";
+			     "echo xbuild/bin/no; v=build/bin/d\nnotbuild/bin/e\n"
+			     "sbatch snippets/ch04/job.sbatch; cat 'snippets/ch04/x.txt'\nbuild/bin/";
 
-	script_programs(script, strlen(script), &p);
+	script_uses(script, strlen(script), &p, &f);
 	EXPECT(p.len == 4);
 	if (p.len == 4)
 		EXPECT(!strcmp(p.items[0], "a") && !strcmp(p.items[1], "b") && !strcmp(p.items[2], "c") &&
 		       !strcmp(p.items[3], "d"));
+	EXPECT(f.len == 2);
+	if (f.len == 2)
+		EXPECT(!strcmp(f.items[0], "snippets/ch04/job.sbatch") && !strcmp(f.items[1], "snippets/ch04/x.txt"));
 	strlist_free(&p);
+	strlist_free(&f);
 	return 0;
 }
 
@@ -489,6 +494,18 @@ int test_names_that_clash(void)
 			 "# N\n```{.sh file=ch01/s.sh}\nbuild/bin/nothere\n```\n"
 			 "```{.console .run}\n$ sh snippets/ch01/s.sh\n```\n", NULL, NULL) < 0);
 	EXPECT(contains(captured_text(&c), "the script snippets/ch01/s.sh runs build/bin/nothere, but no chapter defines"));
+	book_free(&b);
+	captured_close(&c);
+	/* Scripts are followed: s.sh names job.sh, which runs p; the run depends on all three. */
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-n.md",
+			 "# N\n```{.sh file=ch01/s.sh}\nsbatch snippets/ch01/job.sh\n```\n"
+			 "```{.sh file=ch01/job.sh}\nsrun build/bin/p\ncat snippets/ch01/none.txt\n```\n"
+			 "```{.c file=ch01/p.c}\nint main(void) { return 0; }\n```\n"
+			 "```{.console .run}\n$ sh snippets/ch01/s.sh\n```\n", NULL, NULL) < 0);
+	EXPECT(contains(captured_text(&c), "the script snippets/ch01/job.sh uses snippets/ch01/none.txt, but no chapter tangles that file"));
+	EXPECT(b.nruns == 1 && strlist_has(&b.runs[0].spec.programs, "p") &&
+	       strlist_has(&b.runs[0].spec.files, "snippets/ch01/job.sh"));
 	book_free(&b);
 	captured_close(&c);
 	return 0;
