@@ -695,8 +695,11 @@ static int write_mode(const struct book *b, const struct tangled *idx, const cha
 	if (rc < 0)
 		goto fail;
 	if (gen) {
-		if (tangled_load(gen, &seen, &bad) < 0)
+		char *seen_path = xasprintf("%s/snippets.seen", gen);
+
+		if (tangled_load(seen_path, &seen, &bad) < 0)
 			tangled_free(&seen);	/* unreadable: as if this build saw nothing */
+		free(seen_path);
 		buf_add(&add_gen(&t, xstrdup("snippets.seen"))->data, record.data, record.len);
 		if (book && add_stamps(book, &t) < 0)
 			goto fail;
@@ -920,7 +923,8 @@ int main(int argc, char **argv)
 	struct tangled idx;
 	struct diag d;
 	struct book b;
-	int i, rc = 0, bad;
+	char *index_path;
+	int i, rc = 0, bad, line;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--check"))
@@ -963,9 +967,12 @@ int main(int argc, char **argv)
 		strlist_free(&chapters);
 		return 1;
 	}
-	if (tangled_load(snippets, &idx, &bad) < 0) {
+	index_path = xasprintf("%s/" TANGLED_NAME, snippets);
+	bad = tangled_load(index_path, &idx, &line);
+	free(index_path);
+	if (bad < 0) {
 		fprintf(stderr, "%s/" TANGLED_NAME ":%d: error: this is not tangle's record of the files it wrote; restore it (git checkout %s/" TANGLED_NAME ")\n",
-			snippets, bad, snippets);
+			snippets, line, snippets);
 		book_free(&b);
 		strlist_free(&chapters);
 		return 1;

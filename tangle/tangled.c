@@ -115,19 +115,15 @@ int tangled_hash_file(const char *path, uint64_t *digest)
 	return 0;
 }
 
-int tangled_load(const char *dir, struct tangled *t, int *bad_line)
+int tangled_load(const char *path, struct tangled *t, int *bad_line)
 {
-	char *path = xasprintf("%s/" TANGLED_NAME, dir);
 	struct buf text = {0};
 	int line = 0, rc = 0;
 
 	memset(t, 0, sizeof(*t));
 	*bad_line = 0;
-	if (read_file(path, &text) < 0) {
-		free(path);
+	if (read_file(path, &text) < 0)
 		return errno == ENOENT ? 0 : -1;
-	}
-	free(path);
 	for (const char *p = text.data ? text.data : ""; *p && rc == 0;) {
 		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
 		char *stop;

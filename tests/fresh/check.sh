@@ -7,9 +7,9 @@
 # prove that every output, page, PDF and figure is of the current code.
 #
 #   rebuilds  program edits under every spelling of a command, a prose edit,
-#             a chapter restored with an older time, a git checkout of an
-#             older revision and back, deletions of a program, a run, a
-#             figure and a chapter
+#             a chapter restored with an older time (alone, and with its
+#             snippet), a git checkout of an older revision and back,
+#             deletions of a program, a run, a figure and a chapter
 #   refusals  names that clash with the build, a command that cannot be
 #             resolved, a snippet edited by hand (make fails, check-drift
 #             fails on a fresh clone, untangle and discard recover), each
@@ -78,6 +78,7 @@ proven "after the first build"
 case $scenario in
 rebuilds)
     cp -p book/01-alpha.md "$base/alpha-v1.md"
+    cp -p snippets/ch01/hello.c "$base/hello-v1.c"
     sleep 1
     # One program edited: its run alone re-runs.
     before=$(records)
@@ -127,6 +128,16 @@ rebuilds)
     build "back at the newest revision"
     grep -q "version 3" build/out/ch01-hello.txt || bad "back: the program did not re-run"
     proven "back at the newest revision"
+
+    say "a chapter and its snippet restored together, with their older times"
+    # The snippet is then what the chapter tangles to (tangle writes nothing),
+    # but not what this build compiled: it must be compiled again.
+    before=$(records)
+    cp -p "$base/alpha-v1.md" book/01-alpha.md
+    cp -p "$base/hello-v1.c" snippets/ch01/hello.c
+    build "after restoring the chapter and its snippet"
+    grep -q "version 1" build/out/ch01-hello.txt || bad "the restored snippet was not compiled again"
+    proven "after restoring the chapter and its snippet"
 
     say "deletions: a program and its run, a run with its figure, a chapter"
     [ -e build/docs/programs/html/beta_8c.html ] || bad "no reference page for beta.c to begin with"

@@ -356,15 +356,15 @@ int test_tangled_record(void)
 	mkdir(dir, 0755);
 	path = xasprintf("%s/" TANGLED_NAME, dir);
 	write_file_text(path, text.data);
-	EXPECT(tangled_load(dir, &u, &bad) == 0);
+	EXPECT(tangled_load(path, &u, &bad) == 0);
 	tangled_write(&u, &again);
 	EXPECT(!strcmp(again.data, text.data));
 	EXPECT(tangled_get(&u, "ch02/b.c", &d) && d == 3 && !tangled_get(&u, "ch03/c.c", &d));
 	tangled_free(&u);
 	write_file_text(path, "# x\nnot a digest  ch01/a.c\n");
-	EXPECT(tangled_load(dir, &u, &bad) < 0 && bad == 2);
+	EXPECT(tangled_load(path, &u, &bad) < 0 && bad == 2);
 	unlink(path);
-	EXPECT(tangled_load(dir, &u, &bad) == 0 && u.paths.len == 0);
+	EXPECT(tangled_load(path, &u, &bad) == 0 && u.paths.len == 0);
 	tangled_free(&u);
 	tangled_free(&t);
 	buf_free(&text);
