@@ -164,6 +164,20 @@ static void ways_out(int edits)
 }
 
 /*
+ * A hidden file (.tangled, an editor's .x.c.swp) or an editor's backup
+ * (x.c~, #x.c#): not a file of the book, and no one's work to report.
+ */
+static bool editors_file(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	size_t n;
+
+	base = base ? base + 1 : rel;
+	n = strlen(base);
+	return base[0] == '.' || (n && base[n - 1] == '~') || (n > 1 && base[0] == '#' && base[n - 1] == '#');
+}
+
+/*
  * The files of snippets/ that no chapter defines: those tangle wrote go to
  * @p stale, the others (and those edited since tangle wrote them) are
  * reported, unless @p discard (then they go to @p stale too). Returns the
@@ -181,7 +195,7 @@ static int unwanted_files(const struct strmap *produced, const struct tangled *i
 		uint64_t recorded, now;
 		char *path;
 
-		if (strmap_get(produced, rel, NULL) || !strcmp(rel, TANGLED_NAME) || is_staged_name(rel))
+		if (strmap_get(produced, rel, NULL) || is_staged_name(rel) || editors_file(rel))
 			continue;
 		path = xasprintf("%s/%s", snippets, rel);
 		if (discard || (tangled_get(idx, rel, &recorded) && tangled_hash_file(path, &now) == 0 &&
