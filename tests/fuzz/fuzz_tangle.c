@@ -43,10 +43,10 @@ static void exercise_book(const char *const *texts, const size_t *lens, size_t n
 			caps[i].loaded = true;
 			buf_add(&caps[i].text, output, olen);
 			json_flat_parse(&caps[i].meta, "{\"exit_status\": 0, \"date\": \"2026\"}");
-			runspec_check(&b.runs[i].spec, output, olen, false, 0, 0, "f.md", &d);
+			runspec_check(&b.runs[i].spec, output, olen, false, 0, 0, "f.md", &d, NULL);
 		}
 		if (b.nchapters == 1)
-			weave_chapter(&b, caps, &links, &md, &d);
+			weave_chapter(&b, caps, NULL, 0, &links, &md, &d);
 		for (size_t i = 0; i < b.nruns; i++) {
 			buf_free(&caps[i].text);
 			json_flat_free(&caps[i].meta);
