@@ -1178,7 +1178,7 @@ static void index_quotes(struct book *b, enum book_scope scope, struct diag *d)
 {
 	struct strmap defined = {0};	/* "ch01.serial" -> run index */
 	struct strmap used = {0};
-	struct strlist keys = {0};
+	struct strlist keys = {0}, used_keys = {0};	/* the maps' keys, which they do not own */
 
 	for (size_t i = 0; i < b->nruns; i++) {
 		const struct run *r = &b->runs[i];
@@ -1212,8 +1212,10 @@ static void index_quotes(struct book *b, enum book_scope scope, struct diag *d)
 			for (size_t j = 0; j < names.len; j++) {
 				char *key = value_key(r->chapter, names.items[j]);
 
-				strmap_put(&used, key, 1, NULL);
-				free(key);
+				if (strmap_put(&used, key, 1, NULL))
+					strlist_take(&used_keys, key);
+				else
+					free(key);
 			}
 			strlist_free(&names);
 		}
@@ -1237,7 +1239,10 @@ static void index_quotes(struct book *b, enum book_scope scope, struct diag *d)
 
 				if (strmap_get(&defined, key, &run)) {
 					q->runs[k] = &b->runs[run];
-					strmap_put(&used, key, 1, NULL);
+					if (strmap_put(&used, key, 1, NULL)) {
+						strlist_take(&used_keys, key);
+						key = NULL;
+					}
 				} else if (!ours && scope == BOOK_PARTIAL) {
 					/* Another chapter's: weave is told its run. */
 				} else if (ours && (hint = nearest_value(b, c, q->value_names.items[k]))) {
@@ -1273,6 +1278,7 @@ static void index_quotes(struct book *b, enum book_scope scope, struct diag *d)
 	strmap_free(&defined);
 	strmap_free(&used);
 	strlist_free(&keys);
+	strlist_free(&used_keys);
 }
 
 /* The checks of book_load() and book_parse(), once the chapters are read. */

@@ -257,7 +257,10 @@ struct shown_quote {
 	char *runs, *digests, *state, *text;
 };
 
-/* Decode the few entities pandoc writes in text: &amp; &lt; &gt; &quot; &#39;. */
+/*
+ * Decode the few entities pandoc writes in text (&amp; &lt; &gt; &quot; &#39;),
+ * with each run of blanks and newlines one blank, as pandoc wraps lines.
+ */
 static char *html_text(const char *s, size_t len)
 {
 	static const struct { const char *entity, *ch; } entities[] = {
@@ -274,6 +277,10 @@ static char *html_text(const char *s, size_t len)
 		if (k < n) {
 			buf_puts(&b, entities[k].ch);
 			i += strlen(entities[k].entity);
+		} else if (isspace((unsigned char)s[i])) {
+			if (b.len && b.data[b.len - 1] != ' ')
+				buf_putc(&b, ' ');
+			i++;
 		} else {
 			buf_putc(&b, s[i++]);
 		}
@@ -351,9 +358,14 @@ static void check_page_quotes(const char *path, const char *html, const struct b
 			diag_error(d, c->path, q->line, q->col, "%s shows the %s '%s' as %s; its runs say %s", path,
 				   q->kind == QUOTE_VALUE ? "value" : "claim", q->text,
 				   shown[k].state ? shown[k].state : "(none)", state_names[state]);
-		} else if (state == QUOTE_SHOWN && strcmp(shown[k].text, text.data ? text.data : "")) {
-			diag_error(d, c->path, q->line, q->col, "%s shows '%s' for the value '%s'; its run says '%s'",
-				   path, shown[k].text, q->text, text.data ? text.data : "");
+		} else if (state == QUOTE_SHOWN) {
+			char *want = html_text(text.data ? text.data : "", text.len);
+
+			if (strcmp(shown[k].text, want))
+				diag_error(d, c->path, q->line, q->col,
+					   "%s shows '%s' for the value '%s'; its run says '%s'", path, shown[k].text,
+					   q->text, want);
+			free(want);
 		}
 		k++;
 		free(want_runs);

@@ -538,10 +538,10 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 	case QUOTE_SHOWN:
 		buf_puts(md, "[");
 		md_escape(md, text.data);
-		buf_printf(md, "](%s#run-%s){.value", href_slug, first_id);
+		buf_printf(md, "](%s%s#run-%s){.value", href_slug, *href_slug ? ".html" : "", first_id);
 		break;
 	case QUOTE_HELD:
-		buf_printf(md, "[✓](%s#run-%s){.claim .held", href_slug, first_id);
+		buf_printf(md, "[✓](%s%s#run-%s){.claim .held", href_slug, *href_slug ? ".html" : "", first_id);
 		buf_puts(&title, ": ");
 		buf_puts(&title, q->text);
 		buf_puts(&title, " holds here, ");
