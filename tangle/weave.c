@@ -548,9 +548,10 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 		buf_puts(&title, text.data);
 		break;
 	case QUOTE_NOTED:
-		buf_puts(md, "[On this machine: ");
+		/* No full stop: the note sits inside the sentence, before its own. */
+		buf_puts(md, "[on this machine: ");
 		md_escape(md, text.data);
-		buf_printf(md, ".]{.claim .noted");
+		buf_puts(md, "]{.claim .noted");
 		break;
 	case QUOTE_UNMEASURED:
 	case QUOTE_FAILED:

@@ -389,8 +389,8 @@ int test_weave_quotes(void)
 	EXPECT(contains(md.data, "Threads took [0.2](#run-ch01-run){.value data-run=\"ch01-run\" data-digest=\"1aaa"));
 	EXPECT(contains(md.data, "data-state=\"shown\" title=\"threads from the output of run ch01-run (output 1aaaaaaaaaaa)\"} s, [2.0](#run-ch01-run){.value"));
 	EXPECT(contains(md.data, "times less[✓](#run-ch01-run){.claim .held data-run=\"ch01-run\""));
-	EXPECT(contains(md.data, "They are [On this machine: serial / threads \\= 2.05 \\(serial \\= 0.41, threads \\= 0.2\\); "
-			"the text assumes serial / threads \\> 5.]{.claim .noted"));
+	EXPECT(contains(md.data, "They are [on this machine: serial / threads \\= 2.05 \\(serial \\= 0.41, threads \\= 0.2\\); "
+			"the text assumes serial / threads \\> 5]{.claim .noted"));
 	EXPECT(contains(captured_text(&c), "01-q.md:10:11: warning: the claim 'serial / threads > 5' does not hold"));
 	/* Inline code that is not ours, and code in blocks, pass through. */
 	EXPECT(contains(md.data, "``a `code` span``{.c} stays, as does `x`{.value\n"));
