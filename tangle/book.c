@@ -1174,11 +1174,12 @@ static const char *nearest_value(const struct book *b, const struct chapter *c, 
  * name resolved to the run that defines it. Value names are unique in a
  * chapter; in the whole book, every value is used.
  */
-static void index_quotes(struct book *b, enum book_scope scope, struct diag *d)
+static void index_quotes(struct book *b, enum book_scope scope, struct diag *d, int errors_before)
 {
 	struct strmap defined = {0};	/* "ch01.serial" -> run index */
 	struct strmap used = {0};
 	struct strlist keys = {0}, used_keys = {0};	/* the maps' keys, which they do not own */
+	int errors = d->errors;
 
 	for (size_t i = 0; i < b->nruns; i++) {
 		const struct run *r = &b->runs[i];
@@ -1254,15 +1255,27 @@ static void index_quotes(struct book *b, enum book_scope scope, struct diag *d)
 						   "no run of this chapter has a value '%s' (a run block defines one with "
 						   "a row 'value %s: REGEX')", q->value_names.items[k], q->value_names.items[k]);
 				} else {
-					diag_error(d, c->path, q->line, q->col,
-						   "no run of the chapter tagged '%.*s' has a value '%s'",
-						   (int)(strchr(name, '.') - name), name, q->value_names.items[k]);
+					int taglen = (int)(strchr(name, '.') - name);
+					bool tagged = false;
+
+					for (size_t i = 0; i < b->nchapters; i++)
+						tagged |= b->chapters[i].tag && (int)strlen(b->chapters[i].tag) == taglen &&
+							  !strncmp(b->chapters[i].tag, name, (size_t)taglen);
+					if (tagged)
+						diag_error(d, c->path, q->line, q->col,
+							   "no run of the chapter tagged '%.*s' has a value '%s'", taglen, name,
+							   q->value_names.items[k]);
+					else
+						diag_error(d, c->path, q->line, q->col,
+							   "'%s' names a value of chapter '%.*s', and no chapter has that tag "
+							   "(tags are ch01, ch02, ...: the chapter's number)", name, taglen, name);
 				}
 				free(key);
 			}
 		}
 	}
-	if (scope == BOOK_WHOLE) {
+	/* Quoted nowhere: said only of a book whose quotes all parsed and resolved. */
+	if (scope == BOOK_WHOLE && d->errors == errors && errors == errors_before) {
 		for (size_t i = 0; i < keys.len; i++) {
 			size_t run;
 
@@ -1302,7 +1315,7 @@ static int check_book(struct book *b, enum book_scope scope, struct diag *d, int
 		check_reachability(b, d);
 	index_runs(b, scope, d);
 	index_plots(b, d);
-	index_quotes(b, scope, d);
+	index_quotes(b, scope, d, errors);
 	return d->errors == errors ? 0 : -1;
 }
 

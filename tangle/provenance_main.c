@@ -254,7 +254,7 @@ static enum quote_state expected_quote(const struct book *b, const struct quote 
 
 /* An inline value or claim as a page shows it. */
 struct shown_quote {
-	char *runs, *digests, *state, *text;
+	char *runs, *digests, *state, *text, *href;
 };
 
 /*
@@ -306,11 +306,20 @@ static size_t page_quotes(const char *html, struct shown_quote **out)
 		q.runs = tag_attr(tag, end, "data-run");
 		q.digests = tag_attr(tag, end, "data-digest");
 		q.state = tag_attr(tag, end, "data-state");
+		q.href = tag_attr(tag, end, "href");
 		q.text = html_text(end + 1, close ? (size_t)(close - end - 1) : 0);
 		*out = xrealloc(*out, (n + 1) * sizeof(**out));
 		(*out)[n++] = q;
 	}
 	return n;
+}
+
+/* Does the link @p href lead to run @p id ("#run-ID", or "PAGE.html#run-ID")? */
+static bool has_suffix_run(const char *href, const char *id)
+{
+	const char *hash = strrchr(href, '#');
+
+	return hash && !strncmp(hash, "#run-", 5) && !strcmp(hash + 5, id);
 }
 
 /* Join @p l with blanks into a new string. */
@@ -358,6 +367,10 @@ static void check_page_quotes(const char *path, const char *html, const struct b
 			diag_error(d, c->path, q->line, q->col, "%s shows the %s '%s' as %s; its runs say %s", path,
 				   q->kind == QUOTE_VALUE ? "value" : "claim", q->text,
 				   shown[k].state ? shown[k].state : "(none)", state_names[state]);
+		} else if ((state == QUOTE_SHOWN || state == QUOTE_HELD) &&
+			   !(shown[k].href && has_suffix_run(shown[k].href, ids.items[0]))) {
+			diag_error(d, c->path, q->line, q->col, "%s shows the %s '%s' without its link to run %s",
+				   path, q->kind == QUOTE_VALUE ? "value" : "claim", q->text, ids.items[0]);
 		} else if (state == QUOTE_SHOWN) {
 			char *want = html_text(text.data ? text.data : "", text.len);
 
@@ -382,6 +395,7 @@ static void check_page_quotes(const char *path, const char *html, const struct b
 		free(shown[i].digests);
 		free(shown[i].state);
 		free(shown[i].text);
+		free(shown[i].href);
 	}
 	free(shown);
 }

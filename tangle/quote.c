@@ -61,12 +61,17 @@ static size_t closing_run(const char *t, size_t from, size_t end, size_t k)
 	return (size_t)-1;
 }
 
-/* The '}' that ends the attributes opened at @p open, on its line, or (size_t)-1. */
+/*
+ * The '}' that ends the attributes opened at @p open, within the paragraph
+ * (pandoc lets them run over lines), or (size_t)-1.
+ */
 static size_t attrs_end(const char *t, size_t open, size_t end)
 {
 	char quote = 0;
 
-	for (size_t i = open + 1; i < end && t[i] != '\n'; i++) {
+	for (size_t i = open + 1; i < end; i++) {
+		if (t[i] == '\n' && blank_line(t, i + 1, end))
+			break;
 		if (quote) {
 			if (t[i] == '\\' && i + 1 < end)
 				i++;
@@ -100,15 +105,27 @@ static void take_quote(struct chapter *c, const struct stretch *s, size_t open, 
 	struct arena mem = {0};
 	struct attrs a;
 	struct quote q = {0};
-	int line, col, errors = d->errors;
+	int line, col, brace_col, errors = d->errors;
 	bool is_value, is_claim;
 	size_t from = open + k, to = close, at;
 	const char *why, *v;
 
 	position(s, brace, &line, &col);
-	if (attrs_parse(&a, &mem, s->text + brace, rbrace + 1 - brace, c->path, line, col, d) < 0) {
-		arena_free(&mem);
-		return;
+	brace_col = col;
+	{
+		/* Attributes over several lines are read as one: a newline is a blank. */
+		char *flat = xstrndup(s->text + brace, rbrace + 1 - brace);
+		int rc;
+
+		for (char *p = flat; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		rc = attrs_parse(&a, &mem, flat, rbrace + 1 - brace, c->path, line, col, d);
+		free(flat);
+		if (rc < 0) {
+			arena_free(&mem);
+			return;
+		}
 	}
 	is_value = attrs_has_class(&a, "value");
 	is_claim = attrs_has_class(&a, "claim");
@@ -124,11 +141,15 @@ static void take_quote(struct chapter *c, const struct stretch *s, size_t open, 
 				   a.classes[i], is_value ? "value" : "claim", is_value ? "value" : "claim");
 	if (a.id)
 		diag_error(d, c->path, line, a.id_col, "an inline %s takes no #id", is_value ? "value" : "claim");
-	for (size_t i = 0; i < a.nkvs; i++)
+	for (size_t i = 0; i < a.nkvs; i++) {
+		int l, col2;
+
+		position(s, brace + (size_t)(a.kvs[i].col - brace_col), &l, &col2);
 		if (strcmp(a.kvs[i].key, is_value ? "format" : "else"))
-			diag_error(d, c->path, line, a.kvs[i].col,
+			diag_error(d, c->path, l, col2,
 				   "unknown attribute '%s' on an inline %s (known: %s)", a.kvs[i].key,
 				   is_value ? "value" : "claim", is_value ? "format" : "else");
+	}
 	while (from < to && (s->text[from] == ' ' || s->text[from] == '\n'))
 		from++;
 	while (to > from && (s->text[to - 1] == ' ' || s->text[to - 1] == '\n'))
@@ -147,13 +168,16 @@ static void take_quote(struct chapter *c, const struct stretch *s, size_t open, 
 			*p = ' ';
 	if ((v = attrs_get(&a, "format"))) {
 		q.format = xstrdup(v);
-		q.format_col = attrs_col(&a, "format");
+		position(s, brace + (size_t)(attrs_col(&a, "format") - brace_col), &q.format_line, &q.format_col);
 	}
 	if ((v = attrs_get(&a, "else"))) {
+		int l, col2;
+
+		position(s, brace + (size_t)(attrs_col(&a, "else") - brace_col), &l, &col2);
 		if (!strcmp(v, "note"))
 			q.note = true;
 		else if (strcmp(v, "fail"))
-			diag_error(d, c->path, line, attrs_col(&a, "else"),
+			diag_error(d, c->path, l, col2,
 				   "else= says what a claim that does not hold does: else=fail (the build "
 				   "fails, the default) or else=note (the book shows a note), not '%s'", v);
 	}
@@ -175,9 +199,9 @@ static void take_quote(struct chapter *c, const struct stretch *s, size_t open, 
 		const char *problem = expr_format_problem(q.format);
 
 		if (problem)
-			diag_error(d, c->path, line, q.format_col, "bad format '%s': %s", q.format, problem);
+			diag_error(d, c->path, q.format_line, q.format_col, "bad format '%s': %s", q.format, problem);
 		else if (!strcmp(q.format, "%s") && q.expr && !expr_is_name(q.expr))
-			diag_error(d, c->path, line, q.format_col,
+			diag_error(d, c->path, q.format_line, q.format_col,
 				   "format=%%s shows a value as its run printed it, so it takes a single name, not '%s'",
 				   q.text);
 	}

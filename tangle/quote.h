@@ -55,6 +55,7 @@ struct quote {
 	char *text;		/**< the expression as written, trimmed */
 	struct expr *expr;	/**< parsed */
 	char *format;		/**< format=, or NULL */
+	int format_line;	/**< its line (attributes may run over lines) */
 	int format_col;		/**< its column */
 	bool note;		/**< claim: else=note */
 	struct strlist names;	/**< the names it uses, as written ("serial", "ch01.serial") */

@@ -371,16 +371,30 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	if (rec->skipped && r->spec.nexpects) {
 		buf_puts(md, "\\\nNot checked: this run was skipped where the book was built.");
 	} else if (r->spec.nexpects) {
-		buf_puts(md, "\\\nChecked by the build: ");
-		for (size_t i = 0; i < r->spec.nexpects; i++) {
-			char *text = expect_describe(&r->spec.expects[i]);
+		size_t shown = 0, values = 0;
 
-			if (i)
-				buf_puts(md, "; ");
+		/* The checks; the value rows are named together after them, as what the prose quotes. */
+		for (size_t i = 0; i < r->spec.nexpects; i++) {
+			char *text;
+
+			if (r->spec.expects[i].kind == EXPECT_VALUE)
+				continue;
+			buf_puts(md, shown++ ? "; " : "\\\nChecked by the build: ");
+			text = expect_describe(&r->spec.expects[i]);
 			md_code(md, text);
 			free(text);
 		}
-		buf_puts(md, ".");
+		if (shown)
+			buf_puts(md, ".");
+		for (size_t i = 0; i < r->spec.nexpects; i++) {
+			if (r->spec.expects[i].kind != EXPECT_VALUE)
+				continue;
+			buf_puts(md, values++ ? ", " : shown ? " Values read from the output: " :
+				 "\\\nValues read from the output: ");
+			md_code(md, r->spec.expects[i].name);
+		}
+		if (values)
+			buf_puts(md, ".");
 	}
 	buf_puts(md, "\n:::\n:::\n");
 	buf_free(&out);
@@ -578,8 +592,9 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 			 " was not checked");
 	}
 	buf_printf(&x->list, " (line %d): ", q->line);
+	/* A run id is kept on one line: a PDF's text loses the hyphen of a line broken at it. */
 	for (size_t i = 0; i < ids.len; i++)
-		buf_printf(&x->list, "%srun %s, output %s", i ? "; " : "", ids.items[i], shorts.items[i]);
+		buf_printf(&x->list, "%srun [%s]{.run-id}, output %s", i ? "; " : "", ids.items[i], shorts.items[i]);
 	buf_puts(&x->list, "\n");
 	x->listed++;
 done:

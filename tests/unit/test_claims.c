@@ -397,8 +397,8 @@ int test_weave_quotes(void)
 	EXPECT(contains(md.data, "`not`{.value} in a block"));
 	/* The printed list. */
 	EXPECT(contains(md.data, "::: {.quoted-values}\n"));
-	EXPECT(contains(md.data, "- 2.0 is ` serial / threads ` (line 9): run ch01-run, output 1aaaaaaaaaaa\n"));
-	EXPECT(contains(md.data, "- ✗ ` serial / threads > 5 ` does not hold (line 10): run ch01-run"));
+	EXPECT(contains(md.data, "- 2.0 is ` serial / threads ` (line 9): run [ch01-run]{.run-id}, output 1aaaaaaaaaaa\n"));
+	EXPECT(contains(md.data, "- ✗ ` serial / threads > 5 ` does not hold (line 10): run [ch01-run]{.run-id}"));
 	buf_reset(&md);
 	capture_free(&cap);
 	captured_close(&c);
@@ -473,7 +473,7 @@ int test_weave_quotes(void)
 	record_with(&cap, "ch01-run", "0.5", NULL);
 	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) == 0);
 	EXPECT(contains(md.data, "[On this machine: serial \\= 0.5; the text assumes serial \\> 1.]{.claim .noted}"));
-	EXPECT(contains(md.data, "` serial is read from /^s ([0-9]+)/ `; ` serial > 1 (else a note) `"));
+	EXPECT(contains(md.data, "Checked by the build: ` serial > 1 (else a note) `. Values read from the output: ` serial `."));
 	capture_free(&cap);
 	book_free(&b);
 	captured_close(&c);
