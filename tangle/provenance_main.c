@@ -314,12 +314,19 @@ static size_t page_quotes(const char *html, struct shown_quote **out)
 	return n;
 }
 
-/* Does the link @p href lead to run @p id ("#run-ID", or "PAGE.html#run-ID")? */
+/*
+ * Does the link @p href lead to run @p id: "#run-ID", "PAGE.html#run-ID", or
+ * with the print page's prefix, "#ch01-run-ID"?
+ */
 static bool has_suffix_run(const char *href, const char *id)
 {
 	const char *hash = strrchr(href, '#');
+	char *want = xasprintf("run-%s", id);
+	size_t n = hash ? strlen(hash + 1) : 0, w = strlen(want);
+	bool ok = hash && n >= w && !strcmp(hash + 1 + n - w, want) && (n == w || hash[n - w] == '-');
 
-	return hash && !strncmp(hash, "#run-", 5) && !strcmp(hash + 5, id);
+	free(want);
+	return ok;
 }
 
 /* Join @p l with blanks into a new string. */

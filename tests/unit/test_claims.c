@@ -322,7 +322,8 @@ int test_quotes_in_prose(void)
 	} bad[] = {
 		{"`serail`{.value}", "01-q.md:9:2: error: no run of this chapter has a value 'serail'; did you mean 'serial'?"},
 		{"`zzz`{.value}", "01-q.md:9:2: error: no run of this chapter has a value 'zzz' (a run block defines one"},
-		{"`ch02.x`{.value}", "01-q.md:9:2: error: no run of the chapter tagged 'ch02' has a value 'x'"},
+		{"`ch02.x`{.value}", "01-q.md:9:2: error: 'ch02.x' names a value of chapter 'ch02', and no chapter has that tag"},
+		{"`ch01.x`{.value}", "01-q.md:9:2: error: no run of this chapter has a value 'x'"},
 		{"`serial +`{.value}", "01-q.md:9:10: error: bad value 'serial +': the expression ends too soon"},
 		{"`serial`{.value format=%x}", "01-q.md:9:17: error: bad format '%x'"},
 		{"`serial * 2`{.value format=%s}", "format=%s shows a value as its run printed it"},
