@@ -213,6 +213,17 @@ static void take_quote(struct chapter *c, const struct stretch *s, size_t open, 
 
 		strlist_add(&q.value_names, dot ? dot + 1 : q.names.items[i]);
 	}
+	{
+		/* The title and the summary are shown raw where no run is at hand (the front page). */
+		char *raw = xstrndup(s->text + open, q.end - open);
+
+		if ((c->title && strstr(c->title, raw)) || (c->summary && strstr(c->summary, raw)))
+			diag_error(d, c->path, line, col,
+				   "the chapter's %s is shown on the front page, where no run is at hand: "
+				   "quote values in the text that follows", c->title && strstr(c->title, raw) ?
+				   "title" : "first paragraph");
+		free(raw);
+	}
 	if (d->errors != errors) {
 		quote_free(&q);
 		return;

@@ -364,13 +364,15 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
 }
 
-/* Is @p s a value's name: [A-Za-z_][A-Za-z0-9_]*? */
+/* Is @p s a value's name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters? */
 static bool is_value_name(const char *s)
 {
+	size_t n = 1;
+
 	if (!isalpha((unsigned char)*s) && *s != '_')
 		return false;
-	for (s++; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
+	for (s++; *s; s++, n++)
+		if ((!isalnum((unsigned char)*s) && *s != '_') || n >= 64)
 			return false;
 	return true;
 }
@@ -429,7 +431,7 @@ static int parse_keyword(const char *kw, struct expect *e, const char *path, int
 	case FORM_NAME:
 		if (!is_value_name(rest)) {
 			diag_error(d, path, line, (int)(rest - kw) + 1,
-				   "%s needs a name of letters, digits and '_' (not starting with a digit): "
+				   "%s needs a name of letters, digits and '_', not starting with a digit, at most 64 long: "
 				   "'%s serial: REGEX'", rows[kind].keyword, rows[kind].keyword);
 			return -1;
 		}
@@ -932,18 +934,20 @@ const struct expect_kind_info *expect_kinds(size_t *n)
 	return kinds;
 }
 
+static char known[256];
+static pthread_once_t known_once = PTHREAD_ONCE_INIT;
+
+static void make_known(void)
+{
+	size_t len = 0;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", k ? ", " : "", kinds[k].spelling);
+}
+
 const char *expect_known(void)
 {
-	static char known[256];
-
-	if (!known[0]) {
-		size_t len = 0;
-
-		/* Written once, before any thread could ask (the tools parse on one thread). */
-		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", k ? ", " : "",
-						kinds[k].spelling);
-	}
+	pthread_once(&known_once, make_known);
 	return known;
 }
 

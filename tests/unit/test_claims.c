@@ -352,6 +352,16 @@ int test_quotes_in_prose(void)
 		captured_close(&c);
 		free(text);
 	}
+	/* The summary goes to the front page, where no run is at hand. */
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-q.md", "# Q\n\nIt took `a`{.value} s.\n\n```{.console .run}\n$ echo a\nvalue a: ^a\n```\n",
+			 NULL, NULL) < 0);
+	EXPECT(contains(captured_text(&c), "01-q.md:3:10: error: the chapter's first paragraph is shown on the front page"));
+	book_free(&b);
+	captured_close(&c);
+	/* Names are short words. */
+	EXPECT(parse_refused("$ x\nvalue a123456789012345678901234567890123456789012345678901234567890123456789: ^a\n",
+			     "at most 64 long"));
 	/* A value nobody quotes is an error; names are unique in a chapter. */
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-q.md", "# Q\n\n```{.console .run}\n$ echo mp\nvalue a: ^a\n```\n", NULL, NULL) < 0);
@@ -367,7 +377,7 @@ int test_quotes_in_prose(void)
 	captured_close(&c);
 	/* Another chapter's value, by its tag. */
 	captured_open(&c);
-	EXPECT(load_book(&b, &c, "01-q.md", quoting_chapter, "02-r.md", "# R\n\nAs `ch01.serial`{.value} s.\n") == 0);
+	EXPECT(load_book(&b, &c, "01-q.md", quoting_chapter, "02-r.md", "# R\n\nChapter R.\n\nAs `ch01.serial`{.value} s.\n") == 0);
 	EXPECT(b.nquotes == 5 && b.quotes[4].runs[0] == &b.runs[0] &&
 	       !strcmp(b.quotes[4].value_names.items[0], "serial"));
 	book_free(&b);
@@ -440,7 +450,7 @@ int test_weave_quotes(void)
 	/* Another chapter's run, as the build passes it, links to that page. */
 	captured_open(&c);
 	{
-		const char *path = "02-r.md", *text = "# R\n\nAs `ch01.serial`{.value} s.\n";
+		const char *path = "02-r.md", *text = "# R\n\nChapter R.\n\nAs `ch01.serial`{.value} s.\n";
 		size_t len = strlen(text);
 
 		/* As weave loads it: this chapter alone. */
@@ -460,7 +470,7 @@ int test_weave_quotes(void)
 		buf_reset(&md);
 		/* Without it, the page cannot be woven. */
 		EXPECT(weave_chapter(&b, &none, NULL, 0, &links, &md, &c.d) < 0);
-		EXPECT(contains(captured_text(&c), "02-r.md:3:5: error: no run of the chapter tagged 'ch01' that this page is woven with"));
+		EXPECT(contains(captured_text(&c), "02-r.md:5:5: error: no run of the chapter tagged 'ch01' that this page is woven with"));
 		strlist_free(&q.values);
 		capture_free(&q.cap);
 	}
