@@ -673,8 +673,8 @@ int main(int argc, char **argv)
 		check_pdf_text(o.pdf_texts.items[i], &b, recs, &d);
 	check_figures(&b, recs, o.html, &d);
 	if (!d.errors)
-		printf("provenance: %d outputs of %zu chapters, %zu figures and %zu PDF texts are of the current code\n",
-		       checked, b.nchapters, b.nplots, o.pdf_texts.len);
+		printf("provenance: %d outputs of %zu chapters, %zu values and claims, %zu figures and %zu PDF texts "
+		       "are of the current code\n", checked, b.nchapters, b.nquotes, b.nplots, o.pdf_texts.len);
 	else
 		fprintf(stderr, "provenance: %d finding%s: the book shows something the current code did not produce\n",
 			d.errors, d.errors == 1 ? "" : "s");
