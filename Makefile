@@ -13,7 +13,7 @@ LOCKED  := sh tangle/locked.sh $(BUILD)
 
 .DEFAULT_GOAL := book
 .PHONY: book all test pdf html docs run watch fuzz bench deps deps-check configure clean help check-drift \
-        test-tsan test-asan configured toolchain untangle discard-snippet-edits
+        test-tsan test-asan configured toolchain untangle discard-snippet-edits instructor exercises exercise
 
 book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
 	@$(LOCKED) cmake --build $(BUILD)
@@ -28,8 +28,25 @@ pdf: deps-check configured  ## the PDF only
 docs: deps-check configured  ## the code reference only (Doxygen): build/docs/
 	@$(LOCKED) cmake --build $(BUILD) --target docs
 
-test: book  ## build the book, then run every test (toolchain, drift, render, every run block)
+test: book instructor  ## build the book, then run every test (toolchain, drift, render, every run block)
 	@$(LOCKED) ctest --test-dir $(BUILD) --output-on-failure -j2
+
+instructor: deps-check configured  ## the instructor edition: build/html-instructor/, build/pdf/instructor.pdf (with the solutions)
+	@$(LOCKED) cmake --build $(BUILD) --target instructor
+	@echo "instructor edition: $(BUILD)/html-instructor/solutions.html, $(BUILD)/pdf/instructor.pdf"
+
+# Your answers to the exercises live in a folder of your own (ANSWERS), outside
+# book/, snippets/ and build/: the answer to exercise 2.1 is ANSWERS/ch02/NAME.c,
+# NAME.c being the name of its starting file, snippets/exercises/ch02/NAME.c.
+ANSWERS ?= answers
+exercises: deps-check configured  ## grade your answers to the exercises (in ANSWERS=answers/), check by check
+	@$(LOCKED) cmake --build $(BUILD) --target lit_tangle >/dev/null
+	@$(BUILD)/toolchain/exercise --answers $(ANSWERS) --build $(BUILD)
+
+exercise: deps-check configured  ## grade one answer, make exercise E=2.1 (starts it from its starting file if missing)
+	@test -n "$(E)" || { echo "usage: make exercise E=N.M [ANSWERS=DIR]"; exit 2; }
+	@$(LOCKED) cmake --build $(BUILD) --target lit_tangle >/dev/null
+	@$(BUILD)/toolchain/exercise --answers $(ANSWERS) --build $(BUILD) --only $(E)
 
 test-tsan: deps-check  ## the thread and libuv programs and the toolchain under ThreadSanitizer
 	@cmake --preset tsan >/dev/null

@@ -2,6 +2,8 @@
 #include "book.h"
 
 #include "command.h"
+#include "exercise.h"
+#include "prose.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -204,12 +206,16 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* The stem of a program: "ch02/barrier.c" -> "barrier"; NULL for others. */
+/*
+ * The stem of a program: "ch02/barrier.c" -> "barrier"; NULL for others,
+ * and for an exercise's starting file (exercise.h), built only as a
+ * reader's answer.
+ */
 static char *program_of(const char *path)
 {
 	const char *base = strrchr(path, '/');
 
-	if (!ends_with(path, ".c") || starts_with(path, "common/"))
+	if (!ends_with(path, ".c") || starts_with(path, "common/") || starts_with(path, "exercises/"))
 		return NULL;
 	base = base ? base + 1 : path;
 	return xstrndup(base, strlen(base) - 2);
@@ -256,7 +262,7 @@ static void read_variants(struct root *r, const struct chapter *c, struct diag *
 static const char *const reserved_names[] = {
 	"all", "clean", "help", "test", "install", "package", "package_source", "edit_cache",
 	"rebuild_cache", "list_install_components", "html", "pdf", "docs", "tangle", "weave",
-	"run", "remap", "plot", "provenance", "unit-tests", "leakcheck", "lit",
+	"run", "remap", "plot", "provenance", "exercise", "instructor", "unit-tests", "leakcheck", "lit",
 };
 static const char *const reserved_prefixes[] = {"prog_", "lit_", "cmake_", "CMakeFiles"};
 
@@ -333,7 +339,8 @@ static void index_roots(struct book *b, struct diag *d)
 						 prog, b->roots[other].path);
 				clash(d, c, blk, &b->roots[other], what);
 				free(what);
-			} else if (!strmap_put(&bases, base_name(blk->name), at, &other)) {
+			} else if (!starts_with(blk->name, "exercises/") &&	/* a starting file has its */
+				   !strmap_put(&bases, base_name(blk->name), at, &other)) { /* solution's name */
 				what = xasprintf("file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
 						 base_name(blk->name), b->roots[other].path);
 				clash(d, c, blk, &b->roots[other], what);
@@ -1316,6 +1323,9 @@ static int check_book(struct book *b, enum book_scope scope, struct diag *d, int
 	index_runs(b, scope, d);
 	index_plots(b, d);
 	index_quotes(b, scope, d, errors);
+	if (d->errors == errors)
+		book_index_exercises(b, d);
+	book_check_prose(b, scope == BOOK_WHOLE, d);
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -1349,6 +1359,7 @@ int book_parse(struct book *b, const char *const *paths, const char *const *text
 
 void book_free(struct book *b)
 {
+	book_free_exercises(b);
 	free(b->parts);
 	for (size_t i = 0; i < b->nroots; i++) {
 		free(b->roots[i].program);

@@ -19,7 +19,9 @@
  *   - every inline value and claim of the prose parses, and each name it
  *     uses is a value ("value NAME" row) of a run of its chapter, or of the
  *     chapter its tag names ("ch01.serial"); value names are unique in their
- *     chapter, and (whole book) every value is quoted or tested by a claim.
+ *     chapter, and (whole book) every value is quoted or tested by a claim;
+ *   - every exercise has its starting file, its checks and its solution
+ *     (exercise.h says how they are written and what holds of them).
  */
 #ifndef TANGLE_BOOK_H
 #define TANGLE_BOOK_H
@@ -89,6 +91,21 @@ struct plot {
 	const char *caption; /**< the figure caption */
 };
 
+/**
+ * An exercise (exercise.h): a starting file the reader copies, the runs
+ * that check an answer (the reference solution's, in the book), and the
+ * solution, inside a ::: {.solution exercise=N.M} div of the chapter.
+ */
+struct exercise {
+	struct chapter *chapter; /**< the chapter that sets it */
+	char *id;		/**< "2.3": the chapter's number, then the exercise's */
+	size_t starter;		/**< its starting file, an index in the book's roots */
+	size_t solution;	/**< its solution's program, an index in the book's roots */
+	int div_line;		/**< the solution div's opening line */
+	int div_end;		/**< and its closing line */
+	struct strlist runs;	/**< the ids of its checks, in chapter order */
+};
+
 /** The parsed book. */
 struct book {
 	struct chapter *chapters; /**< the chapters, in book order */
@@ -110,6 +127,8 @@ struct book {
 	struct strmap programs;	/**< program or variant name -> index in roots */
 	struct strlist variant_names; /**< "PROGRAM-tsan", ...: the keys of programs that no root holds */
 	struct strmap run_ids;	/**< run id -> index in runs */
+	struct exercise *exercises; /**< every exercise, in book order */
+	size_t nexercises;	/**< number of exercises */
 };
 
 /** How much book_load() checks. */

@@ -50,8 +50,10 @@ function(lit_docs)
   # program leaves no page behind.
   get_property(files GLOBAL PROPERTY LIT_SNIPPET_FILES)
   set(snippets)
+  # An exercise's starting file (exercises/) is not documented: it has its
+  # solution's name, and the solution is the program.
   foreach(f IN LISTS files)
-    if(f MATCHES "\\.[ch]$")
+    if(f MATCHES "\\.[ch]$" AND NOT f MATCHES "^exercises/")
       list(APPEND snippets ${LIT_SNIPPETS}/${f})
     endif()
   endforeach()

@@ -66,24 +66,9 @@ function(lit_stamp out file)
   set(${out} ${LIT_GEN}/stamps/${rel} PARENT_SCOPE)
 endfunction()
 
-# Map the library names tangle infers from #include lines to CMake targets.
-function(lit_link target scope)
-  foreach(lib IN LISTS ARGN)
-    if(lib STREQUAL "common")
-      target_link_libraries(${target} ${scope} lit_common)
-    elseif(lib STREQUAL "threads")
-      target_link_libraries(${target} ${scope} Threads::Threads)
-    elseif(lib STREQUAL "mpi")
-      target_link_libraries(${target} ${scope} MPI::MPI_C)
-    elseif(lib STREQUAL "uv")
-      target_link_libraries(${target} ${scope} PkgConfig::UV)
-    elseif(lib STREQUAL "m" OR lib STREQUAL "rt")
-      target_link_libraries(${target} ${scope} ${lib})
-    else()
-      message(FATAL_ERROR "lit: unknown library '${lib}' in the manifest")
-    endif()
-  endforeach()
-endfunction()
+# lit_link(), which maps the libraries tangle infers from #include lines to
+# CMake targets, and the sanitizer flags are in flags.cmake, shared with the
+# build of the readers' answers (tangle/answers/).
 
 # The build compiles snippets/ itself; remap reports compiler diagnostics at
 # the chapter lines the code came from (tangle/linemap.h).
@@ -108,8 +93,6 @@ endfunction()
 # chapter can show a sanitizer's report from the default build. The support
 # library is compiled into such a variant directly, with the same flags. The
 # sanitizer presets skip variants: two sanitizers do not mix.
-set(LIT_SANITIZE_tsan -fsanitize=thread -g -O1)
-set(LIT_SANITIZE_asan -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1)
 
 function(lit_program name)
   cmake_parse_arguments(A "" "CHAPTER;SOURCE" "LIBS;LABELS;VARIANTS" ${ARGN})
@@ -236,6 +219,19 @@ function(lit_plot id)
   set_property(GLOBAL APPEND PROPERTY LIT_FIGURES_${A_CHAPTER} ${svg})
 endfunction()
 
+# An exercise (tangle/exercise.h). Its starting file is compiled with the
+# book's flags, so that a reader starts from a file that builds; it is no
+# program of the book. `make exercises` builds the readers' answers in a
+# project of their own (tangle/answers/), from this manifest's line.
+function(lit_exercise id)
+  cmake_parse_arguments(A "" "CHAPTER;STARTER;PROGRAM" "LIBS;VARIANTS;RUNS" ${ARGN})
+  string(REPLACE "." "_" tid ${id})
+  add_library(lit_starter_${tid} OBJECT ${LIT_SNIPPETS}/${A_STARTER})
+  target_include_directories(lit_starter_${tid} PRIVATE ${LIT_SNIPPETS})
+  set_target_properties(lit_starter_${tid} PROPERTIES C_COMPILER_LAUNCHER "${LIT_LAUNCHER}")
+  lit_link(lit_starter_${tid} PRIVATE ${A_LIBS})
+endfunction()
+
 # A chapter; QUOTES are the runs of other chapters whose values its prose
 # quotes (tangle/quote.h): its page is woven again whenever one of them runs.
 function(lit_chapter slug)
@@ -335,9 +331,10 @@ function(lit_finish)
       list(APPEND quoted_files ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt ${LIT_GEN}/runs/${id}.run)
     endforeach()
     add_custom_command(
-      OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml
+      OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.solutions.md
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
+              --solutions ${LIT_MD}/${slug}.solutions.md
               --snippets-url ../../snippets --outputs-url ../out
               --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN}
               --root ${CMAKE_SOURCE_DIR} --gen ${LIT_GEN} ${quoted_args} ${metas}
@@ -430,15 +427,20 @@ function(lit_finish)
     list(APPEND chapter_pdfs ${LIT_PDF}/${slug}.pdf)
     set(previous ${slug})
   endforeach()
+  # The book's index, after its last chapter (lit_book_index below).
+  if(chapters)
+    lit_book_index("${chapters}" ${previous} index_pdf)
+  endif()
   add_custom_command(
     OUTPUT ${LIT_PDF}/book.pdf
     COMMAND ${LIT_SHARED} ${pdfbook} assemble --meta ${LIT_MD}/index.meta.json --front ${assets}/front.html
-            --css ${assets}/print.css ${LIT_PDF}/book.pdf ${chapter_pdfs}
-    DEPENDS ${chapter_pdfs} ${LIT_MD}/index.meta.json ${stamp_front.html} ${stamp_print.css}
+            --css ${assets}/print.css ${LIT_PDF}/book.pdf ${chapter_pdfs} ${index_pdf}
+    DEPENDS ${chapter_pdfs} ${index_pdf} ${LIT_MD}/index.meta.json ${stamp_front.html} ${stamp_print.css}
             ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py
     COMMENT "Assembling pdf/book.pdf"
     VERBATIM)
   add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf ${chapter_pdfs})
+  lit_instructor("${chapters}" "${metas}" "${chapter_pdfs};${index_pdf}")
 
   # What the book no longer defines goes.
   get_property(binaries GLOBAL PROPERTY LIT_BINARIES)
@@ -447,10 +449,15 @@ function(lit_finish)
   set(pages ${LIT_HTML}/index.html)
   set(md ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${LIT_MD}/index.meta.json)
   # book.pdf.front.*: pdfbook.py's front matter, kept to be laid out again only when it changes.
-  set(pdfs ${LIT_PDF}/book.pdf ${LIT_PDF}/book.pdf.front.html ${LIT_PDF}/book.pdf.front.pdf)
+  set(pdfs ${LIT_PDF}/book.pdf ${LIT_PDF}/book.pdf.front.html ${LIT_PDF}/book.pdf.front.pdf
+    ${LIT_PDF}/book-index.pdf ${LIT_PDF}/book-index.pages ${LIT_PDF}/book-index.start.css
+    ${LIT_PDF}/solutions.pdf ${LIT_PDF}/solutions.start.css ${LIT_PDF}/instructor.pdf
+    ${LIT_PDF}/instructor.pdf.front.html ${LIT_PDF}/instructor.pdf.front.pdf)
+  list(APPEND md ${LIT_MD}/solutions.md ${LIT_MD}/solutions.yaml)
   foreach(slug IN LISTS chapters)
     list(APPEND pages ${LIT_HTML}/${slug}.html ${LIT_HTML}/${slug}.print.html)
-    list(APPEND md ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.meta.json)
+    list(APPEND md ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.meta.json
+      ${LIT_MD}/${slug}.solutions.md)
     list(APPEND pdfs ${LIT_PDF}/${slug}.pdf ${LIT_PDF}/${slug}.pages ${LIT_PDF}/${slug}.start.css)
   endforeach()
   lit_prune(${LIT_BIN} GLOBS * KEEP ${binaries})
@@ -461,4 +468,108 @@ function(lit_finish)
   lit_prune(${LIT_HTML}/assets GLOBS * KEEP ${copied})
   lit_prune(${LIT_MD} GLOBS * KEEP ${md})
   lit_prune(${LIT_PDF} GLOBS * KEEP ${pdfs})
+endfunction()
+
+# The PDF's index: every term the book defines ([term]{.dfn}, tangle/prose.h),
+# with the page of its definition and the pages that use it, laid out after
+# the last chapter (@p last), its pages numbered on from there. Its file goes
+# to @p out_var.
+function(lit_book_index chapters last out_var)
+  set(pdfbook ${LIT_PYTHON} ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py)
+  set(parts)
+  set(deps)
+  foreach(slug IN LISTS chapters)
+    list(APPEND parts ${LIT_PDF}/${slug}.pdf:${LIT_HTML}/${slug}.print.html:${LIT_PDF}/${slug}.start.css)
+    list(APPEND deps ${LIT_PDF}/${slug}.pdf ${LIT_HTML}/${slug}.print.html ${LIT_PDF}/${slug}.start.css)
+  endforeach()
+  lit_stamp(stamp_css ${CMAKE_SOURCE_DIR}/book/assets/print.css)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/book-index.start.css
+    COMMAND ${pdfbook} start ${LIT_PDF}/${last}.start.css ${LIT_PDF}/${last}.pages ${LIT_PDF}/book-index.start.css
+    DEPENDS ${LIT_PDF}/${last}.start.css ${LIT_PDF}/${last}.pages
+    COMMENT "Numbering the pages of the index"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/book-index.pdf
+    COMMAND ${LIT_SHARED} ${pdfbook} index --css ${CMAKE_SOURCE_DIR}/book/assets/print.css
+            --start ${LIT_PDF}/book-index.start.css ${LIT_PDF}/book-index.pdf ${parts}
+    DEPENDS ${deps} ${LIT_PDF}/book-index.start.css ${stamp_css} ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py
+    COMMENT "Laying out the index (pdf/book-index.pdf)"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/book-index.pages
+    COMMAND ${pdfbook} pages ${LIT_PDF}/book-index.pdf ${LIT_PDF}/book-index.pages
+    DEPENDS ${LIT_PDF}/book-index.pdf
+    VERBATIM)
+  set(${out_var} ${LIT_PDF}/book-index.pdf PARENT_SCOPE)
+endfunction()
+
+# The instructor edition (`make instructor`): the student edition's pages and
+# a last one, "Solutions to the exercises", made of every chapter's solutions
+# (weave chapter --solutions, tangle/edition.h), in build/html-instructor/,
+# and its PDF, build/pdf/instructor.pdf: the book's PDF with the solutions
+# as an appendix after the index. The student edition (build/html/,
+# build/pdf/book.pdf) never holds a solution; tests/edition/ checks both.
+function(lit_instructor chapters metas book_parts)
+  set(pdfbook ${LIT_PYTHON} ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py)
+  set(assets ${CMAKE_SOURCE_DIR}/book/assets)
+  set(dir ${CMAKE_BINARY_DIR}/html-instructor)
+  set(solutions)
+  set(pages ${LIT_HTML}/index.html)
+  set(figures)
+  foreach(slug IN LISTS chapters)
+    list(APPEND solutions ${LIT_MD}/${slug}.solutions.md)
+    list(APPEND pages ${LIT_HTML}/${slug}.html)
+    get_property(f GLOBAL PROPERTY LIT_FIGURES_${slug})
+    list(APPEND figures ${f})
+  endforeach()
+  lit_stamp(stamp_page ${assets}/page.html)
+  lit_stamp(stamp_print ${assets}/print.html)
+  lit_stamp(stamp_css ${assets}/print.css)
+  add_custom_command(
+    OUTPUT ${LIT_MD}/solutions.md ${LIT_MD}/solutions.yaml
+    COMMAND ${LIT_TOOLS}/weave solutions ${LIT_MD}/solutions.md --page ${LIT_MD}/solutions.yaml
+            ${metas} ${solutions}
+    DEPENDS ${LIT_TOOLS}/weave ${metas} ${solutions}
+    COMMENT "Weaving the solutions (instructor edition)"
+    VERBATIM)
+  # The student pages, copied with a link to the solutions in their list of
+  # chapters, then the solutions' own page.
+  add_custom_command(
+    OUTPUT ${dir}/solutions.html
+    COMMAND ${LIT_PYTHON} ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py instructor-copy ${LIT_HTML} ${dir}
+    COMMAND ${LIT_SHARED} pandoc --from markdown --to html5 --standalone --template ${assets}/page.html
+            --section-divs --toc --toc-depth 2 --metadata-file ${LIT_MD}/solutions.yaml
+            -o ${dir}/solutions.html ${LIT_MD}/solutions.md
+    DEPENDS ${pages} ${figures} ${LIT_MD}/solutions.md ${LIT_MD}/solutions.yaml ${stamp_page} html
+            ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py
+    COMMENT "The instructor edition's pages (html-instructor/)"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/solutions.start.css
+    COMMAND ${pdfbook} start ${LIT_PDF}/book-index.start.css ${LIT_PDF}/book-index.pages
+            ${LIT_PDF}/solutions.start.css
+    DEPENDS ${LIT_PDF}/book-index.start.css ${LIT_PDF}/book-index.pages
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/solutions.pdf
+    COMMAND ${LIT_SHARED} pandoc --from markdown --to html5 --standalone --template ${assets}/print.html
+            --section-divs --id-prefix solutions- --metadata-file ${LIT_MD}/solutions.yaml
+            --css ${assets}/print.css -o ${dir}/solutions.print.html ${LIT_MD}/solutions.md
+    COMMAND sed -E -i -f ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed ${dir}/solutions.print.html
+    COMMAND ${LIT_SHARED} weasyprint --quiet -s ${LIT_PDF}/solutions.start.css ${dir}/solutions.print.html
+            ${LIT_PDF}/solutions.pdf.tmp
+    COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/solutions.pdf.tmp ${LIT_PDF}/solutions.pdf
+    DEPENDS ${LIT_MD}/solutions.md ${LIT_MD}/solutions.yaml ${LIT_PDF}/solutions.start.css ${stamp_print}
+            ${stamp_css} ${dir}/solutions.html
+    COMMENT "Laying out pdf/solutions.pdf (WeasyPrint)"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${LIT_PDF}/instructor.pdf
+    COMMAND ${LIT_SHARED} ${pdfbook} assemble --meta ${LIT_MD}/index.meta.json --front ${assets}/front.html
+            --css ${assets}/print.css ${LIT_PDF}/instructor.pdf ${book_parts} ${LIT_PDF}/solutions.pdf
+    DEPENDS ${book_parts} ${LIT_PDF}/solutions.pdf ${LIT_MD}/index.meta.json ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py
+    COMMENT "Assembling pdf/instructor.pdf"
+    VERBATIM)
+  add_custom_target(instructor DEPENDS ${dir}/solutions.html ${LIT_PDF}/instructor.pdf)
 endfunction()

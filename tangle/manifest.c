@@ -28,6 +28,11 @@ struct manifest_chapter *manifest_add_chapter(struct manifest *m)
 	return GROW(m, chapters, nchapters);
 }
 
+struct manifest_exercise *manifest_add_exercise(struct manifest *m)
+{
+	return GROW(m, exercises, nexercises);
+}
+
 static void put_list(struct buf *b, const char *key, const struct strlist *l)
 {
 	if (!l->len)
@@ -74,6 +79,16 @@ void manifest_write(const struct manifest *m, struct buf *out)
 		put_list(out, "QUOTES", &m->chapters[i].quotes);
 		buf_puts(out, ")\n");
 	}
+	for (size_t i = 0; i < m->nexercises; i++) {
+		const struct manifest_exercise *e = &m->exercises[i];
+
+		buf_printf(out, "lit_exercise(%s CHAPTER %s STARTER %s PROGRAM %s", e->id, e->chapter, e->starter,
+			   e->program);
+		put_list(out, "LIBS", &e->libs);
+		put_list(out, "VARIANTS", &e->variants);
+		put_list(out, "RUNS", &e->runs);
+		buf_puts(out, ")\n");
+	}
 	if (m->snippets.len) {
 		buf_puts(out, "lit_snippets(");
 		for (size_t i = 0; i < m->snippets.len; i++)
@@ -114,7 +129,8 @@ static int split_call(const char *line, size_t len, struct strlist *words)
 static bool is_key(const char *w)
 {
 	static const char *const keys[] = {"SOURCES", "LIBS", "CHAPTER", "SOURCE", "LABELS", "VARIANTS",
-					   "RANKS", "TIMEOUT", "SERIAL", "PROGRAMS", "FILES", "RUN", "RUNS", "QUOTES"};
+					   "RANKS", "TIMEOUT", "SERIAL", "PROGRAMS", "FILES", "RUN", "RUNS", "QUOTES",
+					   "STARTER", "PROGRAM"};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(w, keys[i]))
@@ -203,6 +219,18 @@ static int parse_call(struct manifest *m, const struct strlist *w)
 		p->run = value(w, "RUN");
 		return p->chapter && p->run ? 0 : -1;
 	}
+	if (!strcmp(fn, "lit_exercise")) {
+		struct manifest_exercise *e = manifest_add_exercise(m);
+
+		e->id = xstrdup(w->items[1]);
+		e->chapter = value(w, "CHAPTER");
+		e->starter = value(w, "STARTER");
+		e->program = value(w, "PROGRAM");
+		values(w, "LIBS", &e->libs);
+		values(w, "VARIANTS", &e->variants);
+		values(w, "RUNS", &e->runs);
+		return e->chapter && e->starter && e->program && e->runs.len ? 0 : -1;
+	}
 	if (!strcmp(fn, "lit_chapter")) {
 		struct manifest_chapter *c = manifest_add_chapter(m);
 
@@ -274,6 +302,18 @@ void manifest_free(struct manifest *m)
 		strlist_free(&m->chapters[i].runs);
 		strlist_free(&m->chapters[i].quotes);
 	}
+	for (size_t i = 0; i < m->nexercises; i++) {
+		struct manifest_exercise *e = &m->exercises[i];
+
+		free(e->id);
+		free(e->chapter);
+		free(e->starter);
+		free(e->program);
+		strlist_free(&e->libs);
+		strlist_free(&e->variants);
+		strlist_free(&e->runs);
+	}
+	free(m->exercises);
 	free(m->programs);
 	free(m->runs);
 	free(m->plots);

@@ -15,6 +15,7 @@
  *     lit_run(ID CHAPTER SLUG RANKS N TIMEOUT S SERIAL 0|1 [PROGRAMS ...] [FILES ...] [LABELS ...])
  *     lit_plot(ID CHAPTER SLUG RUN ID)
  *     lit_chapter(SLUG SOURCE book/NN-slug.md [RUNS ...] [QUOTES ...])
+ *     lit_exercise(N.M CHAPTER SLUG STARTER PATH PROGRAM NAME [LIBS ...] [VARIANTS ...] [RUNS ...])
  *     lit_snippets(PATH...)
  *
  * and gen/programs.tsv one line per program, "NAME<TAB>KIND<TAB>PATH" (KIND:
@@ -65,6 +66,17 @@ struct manifest_chapter {
 	struct strlist quotes;	/**< the runs of other chapters whose values it quotes */
 };
 
+/** An exercise (exercise.h): its starting file, the program an answer is built as, its checks. */
+struct manifest_exercise {
+	char *id;		/**< "2.1" */
+	char *chapter;		/**< the slug of its chapter */
+	char *starter;		/**< its starting file, relative to snippets/ */
+	char *program;		/**< the solution's program, which an answer replaces */
+	struct strlist libs;	/**< what the starting file links */
+	struct strlist variants;/**< the sanitizer builds its checks run (tsan, asan) */
+	struct strlist runs;	/**< the ids of its checks */
+};
+
 /** Everything the manifest says. */
 struct manifest {
 	struct strlist library_sources;	/**< the support library's .c files; empty when none */
@@ -78,6 +90,8 @@ struct manifest {
 	struct manifest_chapter *chapters; /**< in book order */
 	size_t nchapters;		/**< number of chapters */
 	struct strlist snippets;	/**< every file tangle writes under snippets/ */
+	struct manifest_exercise *exercises; /**< in book order */
+	size_t nexercises;		/**< number of exercises */
 };
 
 /** Room for one more program (zeroed), run, plot or chapter. */
@@ -88,6 +102,8 @@ struct manifest_run *manifest_add_run(struct manifest *m);
 struct manifest_plot *manifest_add_plot(struct manifest *m);
 /** See manifest_add_program(). */
 struct manifest_chapter *manifest_add_chapter(struct manifest *m);
+/** See manifest_add_program(). */
+struct manifest_exercise *manifest_add_exercise(struct manifest *m);
 
 /** Append gen/manifest.cmake's text for @p m to @p out. */
 void manifest_write(const struct manifest *m, struct buf *out);

@@ -3,7 +3,7 @@
  *
  *   run --spec build/gen/runs/ID.run --out DIR [--bindir DIR] [--root DIR]
  *       [--compiler TEXT] [--variant NAME] [--lock FILE] [--timeout-scale F]
- *       [--skip-exit N] [--quiet]
+ *       [--skip-exit N] [--quiet] [--grade]
  *
  * The command is run exactly as the chapter shows it, from the repository
  * root (--root). A sanitizer build (--bindir other than ROOT/build/bin) runs
@@ -30,6 +30,11 @@
  * the .json, a note goes to stderr, and run exits with --skip-exit (default
  * 0: the book is still built; CTest passes 77, its SKIP_RETURN_CODE, so the
  * test is reported as skipped, never as passed).
+ *
+ * --grade checks a reader's answer to an exercise (exercise_main.c runs it
+ * so): every check of the block is reported on stdout, held or not, at its
+ * chapter line ("book/02-threads.md:1421: pass: a line reads ..."), and
+ * the exit status is 1 when one did not hold.
  *
  * --timeout-scale multiplies every timeout but that of a .hangs run (the
  * sanitizer builds run several times slower). --quiet prints nothing when the
@@ -74,13 +79,14 @@ struct options {
 	double timeout_scale;
 	int skip_exit;
 	bool quiet;
+	bool grade;
 };
 
 static void usage(void)
 {
 	fputs("usage: run --spec FILE.run --out DIR [--bindir DIR] [--root DIR] [--compiler TEXT]\n"
 	      "           [--variant NAME] [--lock FILE] [--timeout-scale F] [--skip-exit N]\n"
-	      "           [--quiet]\n", stderr);
+	      "           [--quiet] [--grade]\n", stderr);
 	exit(2);
 }
 
@@ -326,6 +332,28 @@ static void report_quote_sites(const char *spec, const struct runspec *r,
 	quote_sites_free(sites, n);
 }
 
+/*
+ * --grade: every check of @p r against the run @p c, held or not, on
+ * stdout at its line of @p chapter. Returns the number that did not hold.
+ */
+static int grade(const struct runspec *r, const struct capture_result *c, const char *chapter)
+{
+	struct grade_row *rows;
+	size_t n;
+	int failures = runspec_grade(r, c->output.data ? c->output.data : "", c->output.len, c->timed_out,
+				     c->exit_status, c->signal, &rows, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		printf("%s:%d: %s: %s", chapter, rows[i].line, rows[i].pass ? "pass" : "FAIL", rows[i].check);
+		if (rows[i].why)
+			printf(": %s", rows[i].why);
+		putchar('\n');
+	}
+	fflush(stdout);
+	grade_rows_free(rows, n);
+	return failures;
+}
+
 /* Show the end of a failing run's output, so the reason is on screen. */
 static void show_tail(const struct buf *out)
 {
@@ -363,6 +391,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--quiet")) {
 			o.quiet = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--grade")) {
+			o.grade = true;
 			continue;
 		}
 		if (!strcmp(argv[i], "--skip-exit") && i + 1 < argc) {
@@ -496,12 +528,19 @@ int main(int argc, char **argv)
 	}
 
 	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);
-	failures = skipped ? 0 :
-		runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
-			      c.timed_out, c.exit_status, c.signal, chapter, &d, &rec.values);
-	if (!skipped)
+	if (o.grade && !skipped)
+		failures = grade(&r, &c, chapter);
+	else
+		failures = skipped ? 0 :
+			runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
+				      c.timed_out, c.exit_status, c.signal, chapter, &d, &rec.values);
+	if (!skipped && !o.grade)
 		report_quote_sites(o.spec, &r, &rec.values, id, &d);
-	if (c.leftovers) {
+	if (c.leftovers && o.grade) {
+		printf("%s:%d: FAIL: leaves no process behind: %d process%s still ran after it ended\n",
+		       chapter, r.command_line, c.leftovers, c.leftovers == 1 ? "" : "es");
+		failures++;
+	} else if (c.leftovers) {
 		diag_error(&d, chapter, r.command_line, 0,
 			   "the run left %d process%s running after it ended (killed now): a program forgot to wait for its children",
 			   c.leftovers, c.leftovers == 1 ? "" : "es");
@@ -529,7 +568,7 @@ int main(int argc, char **argv)
 		if (skipped)
 			fprintf(stderr, "run  %-28s SKIPPED: it cannot run on this machine (exit %d); %s:%d\n",
 				id, c.exit_status, chapter, r.command_line);
-		else if (!o.quiet)
+		else if (!o.quiet && !o.grade)
 			fprintf(stderr, "run  %-28s ok  %6.2fs%s\n", id, c.wall,
 			c.timed_out ? "  (stopped at its timeout, as expected)" : "");
 	} else {
@@ -538,8 +577,9 @@ int main(int argc, char **argv)
 		write_atomic(fail_txt, c.output.data ? c.output.data : "", c.output.len);
 		write_atomic(fail_json, json.data, json.len);
 		show_tail(&c.output);
-		fprintf(stderr, "run  %-28s FAILED: %d expectation%s of %s:%d not met; output in %s\n",
-			id, failures, failures == 1 ? "" : "s", chapter, fence_line, fail_txt);
+		if (!o.grade)
+			fprintf(stderr, "run  %-28s FAILED: %d expectation%s of %s:%d not met; output in %s\n",
+				id, failures, failures == 1 ? "" : "s", chapter, fence_line, fail_txt);
 	}
 	buf_free(&json);
 	free(txt_path);

@@ -124,7 +124,8 @@ int signal_number(const char *name)
 }
 
 static const char *const run_classes[] = {"console", "run", "volatile", "hangs"};
-static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels", "skip"};
+static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels", "skip",
+				       "exercise"};
 
 static struct expect *add_expect(struct runspec *r, enum expect_kind kind, int line)
 {
@@ -292,7 +293,7 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			known |= !strcmp(a->kvs[i].key, run_keys[k]);
 		if (!known)
 			diag_error(d, path, line, a->kvs[i].col,
-				   "unknown attribute '%s' on a run block (known: timeout exit signal name labels skip)",
+				   "unknown attribute '%s' on a run block (known: timeout exit signal name labels skip exercise)",
 				   a->kvs[i].key);
 	}
 	r->timeout = 10;
@@ -357,6 +358,8 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			p += n;
 		}
 	}
+	if ((v = attrs_get(a, "exercise")))
+		r->exercise = xstrdup(v);	/* its form is checked with the exercise (exercise.c) */
 	r->hangs = attrs_has_class(a, "hangs");
 	r->is_volatile = attrs_has_class(a, "volatile");
 	if (r->hangs && (r->signal || attrs_get(a, "exit")))
@@ -625,6 +628,7 @@ void runspec_free(struct runspec *r)
 {
 	free(r->command);
 	free(r->name);
+	free(r->exercise);
 	strlist_free(&r->labels);
 	strlist_free(&r->programs);
 	strlist_free(&r->files);
@@ -1080,4 +1084,105 @@ char *expect_describe(const struct expect *e)
 
 	kinds[e->kind].describe(e, &b);
 	return buf_detach(&b);
+}
+
+/* What a diagnostic said, without its "FILE:LINE:COL: error: " prefix, on one line. */
+static char *diag_message(const char *text)
+{
+	const char *p = strstr(text, ": error: ");
+	size_t n;
+
+	p = p ? p + 9 : text;
+	n = strcspn(p, "\n");
+	return xstrndup(p, n);
+}
+
+/* How @p r must end, in English. */
+static char *ending_wanted(const struct runspec *r)
+{
+	if (r->hangs)
+		return xasprintf("still runs at its %gs timeout", r->timeout);
+	if (r->signal)
+		return xasprintf("dies of %s", signal_name(r->signal) ? signal_name(r->signal) : "its signal");
+	return xasprintf("exits with status %d within %gs", r->exit_status, r->timeout);
+}
+
+/* A diagnostic sink in memory, for one check of a grade. */
+struct grade_sink {
+	struct diag d;
+	char *text;
+	size_t len;
+	FILE *mem;	/* NULL when no memory stream could be opened: said on stderr */
+};
+
+static void sink_open(struct grade_sink *s)
+{
+	s->text = NULL;
+	s->len = 0;
+	s->mem = open_memstream(&s->text, &s->len);
+	diag_init(&s->d, s->mem ? s->mem : stderr);
+}
+
+/* Close the sink; a new row from @p failed checks, described by @p check. */
+static void sink_row(struct grade_sink *s, int failed, int line, char *check, struct grade_row **rows,
+		     size_t *n)
+{
+	struct grade_row *row;
+
+	if (s->mem)
+		fclose(s->mem);
+	*rows = xrealloc(*rows, (*n + 1) * sizeof(**rows));
+	row = &(*rows)[(*n)++];
+	row->line = line;
+	row->check = check;
+	row->pass = failed == 0;
+	row->why = failed ? diag_message(s->text ? s->text : "") : NULL;
+	free(s->text);
+}
+
+int runspec_grade(const struct runspec *r, const char *output, size_t len, bool timed_out,
+		  int exit_status, int signal, struct grade_row **rows, size_t *n)
+{
+	struct expr_values values = {0};
+	struct runspec ending = *r;
+	struct outlines o;
+	struct grade_sink s;
+	int failures = 0, failed;
+
+	*rows = NULL;
+	*n = 0;
+	/* How it ended: the check of runspec_check() without the expectations. */
+	ending.expects = NULL;
+	ending.nexpects = 0;
+	sink_open(&s);
+	failed = runspec_check(&ending, output, len, timed_out, exit_status, signal, "", &s.d, NULL);
+	failures += failed != 0;
+	sink_row(&s, failed, r->command_line, ending_wanted(r), rows, n);
+	split_output(&o, output, len);
+	for (int claims = 0; claims < 2; claims++) {
+		for (size_t i = 0; i < r->nexpects; i++) {
+			const struct expect *e = &r->expects[i];
+			struct check_ctx cx;
+
+			if ((e->kind == EXPECT_CLAIM) != claims)
+				continue;
+			sink_open(&s);
+			cx = (struct check_ctx){&o, "", &s.d, &values};
+			failed = kinds[e->kind].check(e, &cx);
+			failures += failed != 0;
+			sink_row(&s, failed, e->line, expect_describe(e), rows, n);
+		}
+	}
+	free_output(&o);
+	expr_values_free(&values);
+	return failures;
+}
+
+void grade_rows_free(struct grade_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].check);
+		free(rows[i].why);
+	}
+	free(rows);
 }

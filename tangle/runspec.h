@@ -37,7 +37,8 @@
  * of the command's last program is seen; for a command that runs mpiexec,
  * mpiexec's report that a rank died of it counts too, see runspec_check()),
  * name=ID (the run's name),
- * labels="a b" (extra CTest labels), skip=N (exit status N means the command
+ * labels="a b" (extra CTest labels), exercise=N.M (the run checks the answers
+ * to that exercise, exercise.h), skip=N (exit status N means the command
  * cannot run on this machine, e.g. it needs root: the run is reported as
  * skipped, its expectations unchecked); classes .volatile (output varies,
  * timings: shown with provenance, never compared exactly, run alone) and
@@ -131,6 +132,7 @@ struct runspec {
 	bool hangs;		/**< must time out */
 	bool is_volatile;	/**< output varies between runs */
 	char *name;		/**< name= attribute, or NULL */
+	char *exercise;		/**< exercise= attribute: the exercise it checks, or NULL */
 	struct strlist labels;	/**< labels= attribute, split on blanks */
 	struct strlist programs;/**< NAME of each program the command runs (command.h) */
 	struct strlist files;	/**< snippets/PATH of each file it uses (a script, a data file) */
@@ -229,5 +231,26 @@ bool runspec_skipped(const struct runspec *r, bool timed_out, int exit_status, i
 
 /** A one-line English description of @p e, for the rendered book. */
 char *expect_describe(const struct expect *e);
+
+/** One check of a graded run: what it asks, where it is written, whether it held. */
+struct grade_row {
+	int line;	/**< the chapter line of the check (the command's, for how the run ends) */
+	char *check;	/**< what it asks, in English: "exits with status 0" */
+	bool pass;	/**< it held */
+	char *why;	/**< why not, when it did not hold; else NULL */
+};
+
+/**
+ * Check @p r against an output, as runspec_check() does, one check at a
+ * time, for a reader's answer to an exercise: how the run ended, then every
+ * expectation (claims last, as they read the values), each a row of @p rows
+ * (@p n of them, released with grade_rows_free()). Returns the number of
+ * rows that did not hold.
+ */
+int runspec_grade(const struct runspec *r, const char *output, size_t len, bool timed_out,
+		  int exit_status, int signal, struct grade_row **rows, size_t *n);
+
+/** Release @p n rows of a grade and the array. */
+void grade_rows_free(struct grade_row *rows, size_t n);
 
 #endif

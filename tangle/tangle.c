@@ -424,6 +424,40 @@ static int tangle_root(const struct book *b, const struct root *r, struct snippe
 	return rc;
 }
 
+/*
+ * An exercise, for the manifest: what its starting file links, the program
+ * an answer replaces and the sanitizer builds its checks run.
+ */
+static void describe_exercise(const struct book *b, const struct exercise *e, struct includes *inc,
+			      struct manifest *m)
+{
+	struct manifest_exercise *me = manifest_add_exercise(m);
+	const struct root *start = &b->roots[e->starter], *sol = &b->roots[e->solution];
+	struct strlist sys = {0}, local = {0};
+
+	me->id = xstrdup(e->id);
+	me->chapter = xstrdup(e->chapter->slug);
+	me->starter = xstrdup(start->path);
+	me->program = xstrdup(sol->program);
+	includes_of(b, inc, start->path, &sys, &local);
+	libs_and_labels(&sys, &local, &me->libs, NULL);
+	for (size_t i = 0; i < e->runs.len; i++) {
+		size_t r, n = strlen(sol->program);
+
+		strlist_add(&me->runs, e->runs.items[i]);
+		if (!strmap_get(&b->run_ids, e->runs.items[i], &r))
+			continue;
+		for (size_t k = 0; k < b->runs[r].spec.programs.len; k++) {
+			const char *p = b->runs[r].spec.programs.items[k];
+
+			if (starts_with(p, sol->program) && p[n] == '-' && !strlist_has(&me->variants, p + n + 1))
+				strlist_add(&me->variants, p + n + 1);
+		}
+	}
+	strlist_free(&sys);
+	strlist_free(&local);
+}
+
 int tangle_book(const struct book *b, struct snippet_writer *w, struct tangle_result *out)
 {
 	struct manifest m = {0};
@@ -489,6 +523,8 @@ int tangle_book(const struct book *b, struct snippet_writer *w, struct tangle_re
 	}
 	for (size_t i = 0; i < b->nruns; i++)
 		describe_run(b, &b->runs[i], &m, sources, &out->gen);
+	for (size_t i = 0; i < b->nexercises; i++)
+		describe_exercise(b, &b->exercises[i], inc, &m);
 	for (size_t i = 0; i < b->nplots; i++)
 		describe_plot(&b->plots[i], &m, &out->gen);
 	for (size_t ci = 0; ci < b->nchapters; ci++) {

@@ -6,7 +6,8 @@
  *       The chapter's title and summary (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
- *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...] META.json...
+ *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]
+ *         [--solutions OUT.solutions.md] META.json...
  *       The chapter with labelled chunks, real outputs and the values its
  *       prose quotes (quote.h), and the page's metadata (book title,
  *       previous/next, the chapter list) from the metas. With --verify, an
@@ -16,7 +17,11 @@
  *       relative to it. --quoted-run names a run of another chapter whose
  *       values the prose quotes (the manifest's QUOTES): its block and
  *       location are read from --gen's runs/ID.run and ID.loc, its record
- *       from --runs, and verified as the chapter's own.
+ *       from --runs, and verified as the chapter's own. OUT.md is the student
+ *       edition (edition.h): the exercises' solutions go to --solutions,
+ *       for the instructor edition's appendix.
+ *   weave solutions OUT.md --page OUT.yaml [META.json | SLUG.solutions.md]...
+ *       The appendix of the instructor edition: every chapter's solutions.
  *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
  *       The front page: book/index.md followed by the chapters and summaries.
  *
@@ -30,6 +35,7 @@
 
 #include "book.h"
 #include "diag.h"
+#include "edition.h"
 #include "fsutil.h"
 #include "json.h"
 #include "runrecord.h"
@@ -42,7 +48,8 @@ static void usage(void)
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
 	      "             [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]\n"
-	      "             META.json...\n"
+	      "             [--solutions OUT.solutions.md] META.json...\n"
+	      "       weave solutions OUT.md --page OUT.yaml [META.json | SLUG.solutions.md]...\n"
 	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
 	exit(2);
 }
@@ -292,7 +299,7 @@ static void free_quoted(struct quoted_run *q)
 static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
-	const char *root = NULL, *bindir = NULL, *gen = NULL;
+	const char *root = NULL, *bindir = NULL, *gen = NULL, *solutions_path = NULL;
 	struct strlist quoted_ids = {0};
 	struct quoted_run *quoted;
 	struct weave_links links = {NULL, NULL, NULL, NULL};
@@ -322,6 +329,8 @@ static int cmd_chapter(int argc, char **argv)
 			gen = argv[++i];
 		else if (!strcmp(argv[i], "--quoted-run") && i + 1 < argc)
 			strlist_add(&quoted_ids, argv[++i]);
+		else if (!strcmp(argv[i], "--solutions") && i + 1 < argc)
+			solutions_path = argv[++i];
 		else if (!strcmp(argv[i], "--verify") && i + 2 < argc) {
 			root = argv[++i];
 			bindir = argv[++i];
@@ -352,9 +361,16 @@ static int cmd_chapter(int argc, char **argv)
 	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0) {
 		rc = 1;
 	} else {
+		struct buf student = {0}, solutions = {0};
+
+		/* The student edition; the solutions go to the instructor's appendix (edition.h). */
+		edition_split(md.data ? md.data : "", md.len, b.chapters[0].slug, &student, &solutions);
 		page_yaml(&y, metas, nmetas, b.chapters[0].slug);
-		if (save(out, &md) < 0 || save(page, &y) < 0)
+		if (save(out, &student) < 0 || save(page, &y) < 0 ||
+		    (solutions_path && save(solutions_path, &solutions) < 0))
 			rc = 1;
+		buf_free(&student);
+		buf_free(&solutions);
 	}
 	for (size_t i = 0; i < b.nruns; i++) {
 		buf_free(&caps[i].text);
@@ -427,6 +443,112 @@ static int cmd_index(int argc, char **argv)
 	return rc;
 }
 
+/* The slug of a file PATH/SLUG.solutions.md, or NULL (a new string). */
+static char *solutions_slug(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!ends_with(base, ".solutions.md"))
+		return NULL;
+	return xstrndup(base, strlen(base) - strlen(".solutions.md"));
+}
+
+/*
+ * The instructor edition's appendix: the solutions of every chapter, in the
+ * book's order, under the chapters' titles, and its page's metadata (a page
+ * after the book's last chapter).
+ */
+static int cmd_solutions(int argc, char **argv)
+{
+	const char *out = argv[0], *page = NULL;
+	char **meta_paths = xcalloc((size_t)argc + 1, sizeof(char *));
+	struct strlist parts = {0};
+	struct buf md = {0}, y = {0};
+	struct meta *metas;
+	size_t nmetas = 0, count = 0;
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		char *slug;
+
+		if (!strcmp(argv[i], "--page") && i + 1 < argc)
+			page = argv[++i];
+		else if (argv[i][0] == '-')
+			usage();
+		else if ((slug = solutions_slug(argv[i]))) {
+			free(slug);
+			strlist_add(&parts, argv[i]);
+		} else
+			meta_paths[nmetas++] = argv[i];
+	}
+	if (!page)
+		usage();
+	metas = xcalloc(nmetas + 1, sizeof(*metas));
+	if (load_metas(meta_paths, nmetas, metas) < 0) {
+		rc = 1;
+		goto done;
+	}
+	buf_puts(&md, "# Solutions to the exercises\n\n"
+		 "This appendix is the instructor edition's: the student edition of the book leaves it out. "
+		 "Each solution is the reference program that `make test` builds and checks against its "
+		 "exercise's checks, with a word on why it works.\n");
+	for (size_t i = 0; i < nmetas; i++) {
+		for (size_t k = 0; k < parts.len; k++) {
+			char *slug = solutions_slug(parts.items[k]);
+			struct buf text = {0};
+
+			if (!strcmp(slug, metas[i].slug)) {
+				if (read_file(parts.items[k], &text) < 0) {
+					fprintf(stderr, "%s: error: cannot read: %s\n", parts.items[k], strerror(errno));
+					rc = 1;
+				} else if (text.len) {
+					buf_printf(&md, "\n## %s {#solutions-%s}\n", metas[i].title, slug);
+					buf_add(&md, text.data, text.len);
+					count++;
+				}
+			}
+			buf_free(&text);
+			free(slug);
+		}
+	}
+	if (!count)
+		buf_puts(&md, "\nThe book has no exercises yet.\n");
+	/* The page's metadata: a page after the last chapter, none of them current. */
+	buf_puts(&y, "---\nbook-title: ");
+	for (size_t i = 0; i < nmetas; i++)
+		if (!strcmp(metas[i].slug, "index"))
+			yaml_str(&y, metas[i].title);
+	buf_puts(&y, "\npagetitle: \"Solutions to the exercises\"\n");
+	for (size_t i = nmetas; i-- > 0;)
+		if (strcmp(metas[i].slug, "index")) {
+			buf_printf(&y, "prev-href: \"%s.html\"\nprev-title: ", metas[i].slug);
+			yaml_str(&y, metas[i].title);
+			buf_putc(&y, '\n');
+			break;
+		}
+	buf_puts(&y, "chapters:\n");
+	for (size_t i = 0; i < nmetas; i++) {
+		if (!strcmp(metas[i].slug, "index"))
+			continue;
+		buf_printf(&y, "- href: \"%s.html\"\n  title: ", metas[i].slug);
+		yaml_str(&y, metas[i].title);
+		buf_putc(&y, '\n');
+	}
+	buf_puts(&y, "- href: \"solutions.html\"\n  title: \"Solutions to the exercises\"\n  current: true\n...\n");
+	if (save(out, &md) < 0 || save(page, &y) < 0)
+		rc = 1;
+done:
+	for (size_t i = 0; i < nmetas; i++)
+		json_flat_free(&metas[i].j);
+	free(metas);
+	free(meta_paths);
+	strlist_free(&parts);
+	buf_free(&md);
+	buf_free(&y);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -437,6 +559,8 @@ int main(int argc, char **argv)
 		return cmd_chapter(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "index"))
 		return cmd_index(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "solutions"))
+		return cmd_solutions(argc - 2, argv + 2);
 	usage();
 	return 2;
 }

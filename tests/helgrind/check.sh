@@ -43,6 +43,15 @@ for spec in "$binary"/gen/runs/"$tag"-*.run; do
         echo "$id: exit status $status under Helgrind, the chapter expects $want_exit"; fail=1
     fi
 done
+# Chapter 2's lock-order inversion, run by the chapter only under
+# ThreadSanitizer (lock_order-tsan sequential): Helgrind must find it too.
+if [ "$tag" = ch02 ]; then
+    timeout 300 valgrind --tool=helgrind --suppressions="$supp" -q "$binary"/bin/lock_order sequential \
+        > /dev/null 2> "$binary/helgrind-ch02-lock_order-sequential.txt"
+    count=$((count + 1))
+    grep -q 'lock order "0x[0-9A-F]* before 0x[0-9A-F]*" violated' "$binary/helgrind-ch02-lock_order-sequential.txt" ||
+        { echo "lock_order sequential: Helgrind did not report the lock-order inversion"; fail=1; }
+fi
 echo "$count runs of $tag under Helgrind"
 [ "$count" -gt 0 ] || { echo "no runs found for $tag"; exit 1; }
 exit $fail
