@@ -299,12 +299,15 @@ static void check_solution_chunks(const struct book *b, const struct chapter *c,
 			for (size_t p = 0; p < ch->nparts; p++) {
 				if (div_at(divs, ndivs, ch->parts[p]->line) == here)
 					continue;
-				diag_error(d, c->path, l->lineno, (int)line_indent(l) + 1,
-					   here >= 0 ? "the solution of exercise %s uses the chunk '%s' from outside it: "
-						       "a solution's chunks are its own (the student edition leaves it out)"
-						     : "%s'%s' is defined inside a solution, which the student edition "
-						       "leaves out: only that solution may use it",
-					   here >= 0 ? divs[here].exercise : "", ch->name);
+				if (here >= 0)
+					diag_error(d, c->path, l->lineno, (int)line_indent(l) + 1,
+						   "the solution of exercise %s uses the chunk '%s' from outside it: a "
+						   "solution's chunks are its own (the student edition leaves it out)",
+						   divs[here].exercise, ch->name);
+				else
+					diag_error(d, c->path, l->lineno, (int)line_indent(l) + 1,
+						   "'%s' is defined inside a solution, which the student edition leaves "
+						   "out: only that solution may use it", ch->name);
 				break;
 			}
 		}

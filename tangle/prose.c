@@ -244,7 +244,7 @@ void book_check_prose(const struct book *b, bool whole, struct diag *d)
 				diag_note(d, terms[k].c->path, terms[k].d.line, terms[k].d.col, "defined here");
 			}
 			terms = xrealloc(terms, (nterms + 1) * sizeof(*terms));
-			terms[nterms++] = (struct term){c, v[i], id, false};
+			terms[nterms++] = (struct term){c, v[i], id, dup};	/* a second one: said once */
 			v[i].term = NULL;
 		}
 		dfns_free(v, n);

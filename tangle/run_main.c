@@ -580,6 +580,8 @@ int main(int argc, char **argv)
 		if (!o.grade)
 			fprintf(stderr, "run  %-28s FAILED: %d expectation%s of %s:%d not met; output in %s\n",
 				id, failures, failures == 1 ? "" : "s", chapter, fence_line, fail_txt);
+		else
+			fprintf(stderr, "the whole output: %s\n", fail_txt);
 	}
 	buf_free(&json);
 	free(txt_path);

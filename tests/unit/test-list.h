@@ -57,6 +57,12 @@ int test_value_and_claim_rows(void);
 int test_quotes_in_prose(void);
 int test_weave_quotes(void);
 int test_claim_files_roundtrip(void);
+int test_exercises(void);
+int test_exercise_errors(void);
+int test_answers_roundtrip(void);
+int test_grade_rows(void);
+int test_edition_split(void);
+int test_prose_links(void);
 
 struct test {
 	const char *name;
@@ -119,6 +125,12 @@ static const struct test tests[] = {
 	{"quotes_in_prose", test_quotes_in_prose},
 	{"weave_quotes", test_weave_quotes},
 	{"claim_files_roundtrip", test_claim_files_roundtrip},
+	{"exercises", test_exercises},
+	{"exercise_errors", test_exercise_errors},
+	{"answers_roundtrip", test_answers_roundtrip},
+	{"grade_rows", test_grade_rows},
+	{"edition_split", test_edition_split},
+	{"prose_links", test_prose_links},
 	{NULL, NULL},
 };
 
