@@ -17,6 +17,8 @@ LOCKED  := sh tangle/locked.sh $(BUILD)
 
 book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
 	@$(LOCKED) cmake --build $(BUILD)
+	@# An instructor edition built before is kept current (make instructor builds the first).
+	@if [ -f $(BUILD)/pdf/instructor.pdf ]; then $(LOCKED) cmake --build $(BUILD) --target instructor; fi
 	@echo "book: $(BUILD)/html/index.html, $(BUILD)/pdf/book.pdf, $(BUILD)/docs/programs/html/index.html"
 
 html: deps-check configured  ## the HTML pages only

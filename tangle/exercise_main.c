@@ -177,14 +177,15 @@ static int grade(const struct options *o, const struct manifest_exercise *e, con
 	char *target = xasprintf("answer_%s", e->program), *log = xasprintf("%s/build-%s.log", work, e->id);
 	char *bindir = xasprintf("%s/bin", work), *out = xasprintf("%s/out", work);
 	char *build_argv[] = {"cmake", "--build", (char *)work, "--target", target, NULL};
-	int failed = 0;
+	int failed = 0, built_failed = 0;
 
 	if (spawn(build_argv, log) != 0) {
 		show(log);
 		printf("exercise %s: FAIL: the answer does not build (the compiler's report is above)\n", e->id);
-		failed = 1;
+		failed = built_failed = 1;
 	}
-	for (size_t i = 0; !failed && i < e->runs.len; i++) {
+	/* Every check, even after one failed: the reader sees them all. */
+	for (size_t i = 0; !built_failed && i < e->runs.len; i++) {
 		char *spec = xasprintf("%s/gen/runs/%s.run", o->build, e->runs.items[i]);
 		char *argv[] = {(char *)run_tool, "--spec", spec, "--bindir", bindir, "--root", (char *)o->root,
 				"--out", out, "--variant", "answer", "--grade", NULL};

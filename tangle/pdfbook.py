@@ -16,7 +16,7 @@ out one chapter again, not the book. This script does the rest:
       the pages as they are printed (i, ii, 1, 2, ...). Written atomically.
 
   pdfbook.py index --css PRINT.css --start START.css OUT.pdf CHAPTER.pdf:CHAPTER.print.html:CHAPTER.start.css...
-      The book's index: every term a chapter defines (a span of class dfn,
+      The book's index: every term a chapter defines (a <dfn> element,
       whose id is a named destination of the chapter's PDF), with the page of
       its definition in bold and the other pages whose text uses it.
   pdfbook.py instructor-copy HTML_DIR OUT_DIR
@@ -232,7 +232,8 @@ def cmd_index(args):
         if not slug.endswith("-glossary"):     # the glossary names every term: no use of one
             texts += [(start + i, t) for i, t in enumerate(page_texts(pdf))]
         with open(page_html, encoding="utf-8") as f:
-            spans = re.findall(r'<span class="dfn" id="([^"]+)">(.*?)</span>', f.read(), re.S)
+            # pandoc writes [term]{.dfn #id} as <dfn id="id">term</dfn>
+            spans = re.findall(r'<dfn\s+id="([^"]+)">(.*?)</dfn>', f.read(), re.S)
         if not spans:
             continue
         reader = PdfReader(pdf)
@@ -276,10 +277,10 @@ def cmd_instructor_copy(src, dst):
     import shutil
     tmp = dst + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(src, tmp, ignore=shutil.ignore_patterns("*.print.html", "*.tmp"))
+    shutil.copytree(src, tmp, ignore=shutil.ignore_patterns("*.tmp"))
     entry = '    <li><a href="solutions.html">Solutions to the exercises</a></li>\n'
     for name in os.listdir(tmp):
-        if not name.endswith(".html"):
+        if not name.endswith(".html") or name.endswith(".print.html"):
             continue
         path = os.path.join(tmp, name)
         with open(path, encoding="utf-8") as f:

@@ -272,6 +272,8 @@ def main(argv):
         return 1
     pages = sorted(p for p in glob.glob(os.path.join(build, "html", "*.html"))
                    if not p.endswith(".print.html"))
+    # The instructor edition's own page (its others are copies of these).
+    pages += glob.glob(os.path.join(build, "html-instructor", "solutions.html"))
     if not pages:
         print("no pages in %s/html" % build)
         return 1

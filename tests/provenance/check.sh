@@ -16,4 +16,15 @@ for pdf in "$build"/pdf/[0-9][0-9]-*.pdf; do
     set -- "$@" --pdf-text "$tmp/$slug.txt:$slug"
 done
 "$provenance" --book book --gen "$build/gen" --out "$build/out" --bindir "$build/bin" \
-    --html "$build/html" "$@"
+    --html "$build/html" "$@" || exit 1
+# The instructor edition, when there is one (make instructor; make test builds
+# it, and make keeps one current): its pages are the student pages with the
+# solutions added, and its PDF is the book's with the solutions as an
+# appendix. Both must show the same current outputs.
+if [ ! -f "$build/pdf/instructor.pdf" ] && [ ! -d "$build/html-instructor" ]; then
+    echo "provenance: no instructor edition here (make instructor builds it); the student edition is proven"
+    exit 0
+fi
+pdftotext "$build/pdf/instructor.pdf" "$tmp/instructor.txt" || { echo "cannot read instructor.pdf"; exit 1; }
+"$provenance" --book book --gen "$build/gen" --out "$build/out" --bindir "$build/bin" \
+    --html "$build/html-instructor" --pdf-text "$tmp/instructor.txt"
