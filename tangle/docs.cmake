@@ -50,10 +50,12 @@ function(lit_docs)
   # program leaves no page behind.
   get_property(files GLOBAL PROPERTY LIT_SNIPPET_FILES)
   set(snippets)
-  # An exercise's starting file (exercises/) is not documented: it has its
-  # solution's name, and the solution is the program.
+  # Neither an exercise's starting file (exercises/) nor its solution is
+  # documented: the reference is read by students, and the solution is the
+  # instructor edition's.
+  get_property(solutions GLOBAL PROPERTY LIT_SOLUTION_FILES)
   foreach(f IN LISTS files)
-    if(f MATCHES "\\.[ch]$" AND NOT f MATCHES "^exercises/")
+    if(f MATCHES "\\.[ch]$" AND NOT f MATCHES "^exercises/" AND NOT f IN_LIST solutions)
       list(APPEND snippets ${LIT_SNIPPETS}/${f})
     endif()
   endforeach()

@@ -196,6 +196,15 @@ static void link_block(struct buf *md, const struct chapter *c, const struct blo
 	free(anchor);
 }
 
+/* Is @p blk the program of an exercise's solution (exercise.h)? */
+static bool is_solution(const struct book *bk, const struct block *blk)
+{
+	for (size_t i = 0; i < bk->nexercises; i++)
+		if (bk->exercises[i].solution < bk->nroots && bk->roots[bk->exercises[i].solution].block == blk)
+			return true;
+	return false;
+}
+
 static void weave_code(struct buf *md, const struct book *bk, const struct chapter *c,
 		       const struct block *blk, const struct weave_links *links)
 {
@@ -219,8 +228,12 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 			md_escape(md, blk->name);
 			buf_printf(md, "](%s/%s){.snippet-link}", links->snippets_url, blk->name);
 		}
-		/* The reference documents C sources and headers only. */
-		if (links->reference_url && (ends_with(blk->name, ".c") || ends_with(blk->name, ".h"))) {
+		/*
+		 * The reference documents C sources and headers only, and neither
+		 * an exercise's starting file nor its solution (exercise.h).
+		 */
+		if (links->reference_url && (ends_with(blk->name, ".c") || ends_with(blk->name, ".h")) &&
+		    !starts_with(blk->name, "exercises/") && !is_solution(bk, blk)) {
 			char *page = doxygen_page(blk->name);
 
 			buf_printf(md, " · [reference](%s/%s){.reference-link}", links->reference_url, page);
