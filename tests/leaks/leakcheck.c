@@ -602,7 +602,29 @@ static int foreign_holder(const char *target, bool mapped_too)
 	return found;
 }
 
-/* A live process that is not the suite's runs in the network namespace @p name: its pid, else 0. */
+/* The parent of @p pid, or 0. */
+static int parent_of(int pid)
+{
+	char path[64], buf[1024], *rp;
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		sscanf(rp + 1, " %*c %d", &ppid);
+	fclose(f);
+	return ppid;
+}
+
+/*
+ * A live process that is not the suite's runs in the network namespace @p
+ * name: its pid, else 0. A process whose parent is the suite's counts as the
+ * suite's too: a daemon's helper that cleared its environment (slurmctld's
+ * slurmscriptd) does not make the namespace another suite's.
+ */
 static int foreign_netns_user(const char *name)
 {
 	char path[sizeof(netns_dir) + PATH_MAX], want[64];
@@ -621,7 +643,8 @@ static int foreign_netns_user(const char *name)
 		bool checker;
 
 		link_of(ps[i].pid, "ns/net", link, sizeof(link));
-		if (!strcmp(link, want) && !suites(ps[i].pid, &checker))
+		if (!strcmp(link, want) && !suites(ps[i].pid, &checker) &&
+		    !suites(parent_of(ps[i].pid), &checker))
 			found = ps[i].pid;
 	}
 	free(ps);
