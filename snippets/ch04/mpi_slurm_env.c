@@ -32,7 +32,8 @@ int main(int argc, char **argv)
                env("SLURM_TASKS_PER_NODE"), env("SLURM_CPUS_PER_TASK"));
     print_ordered(MPI_COMM_WORLD,
                   "MPI rank %d of %d on %s: SLURM_PROCID %s, SLURM_NODEID %s, SLURM_LOCALID %s",
-                  rank, size, host, env("SLURM_PROCID"), env("SLURM_NODEID"), env("SLURM_LOCALID"));
+                  rank, size, host,
+                  env("SLURM_PROCID"), env("SLURM_NODEID"), env("SLURM_LOCALID"));
     MPI_Finalize();
     return 0;
 }

@@ -36,7 +36,7 @@ up() {
         echo "slurm.sh: removing the cluster an interrupted run left in $state" >&2
         down "$state"
     fi
-    [ "$(id -u)" -eq 0 ] || skip "making network namespaces and starting Slurm's daemons needs root"
+    [ "$(id -u)" -eq 0 ] || skip "making namespaces and starting Slurm's daemons needs root"
     for program in ip:iproute2 nsenter:util-linux munged:munge mungekey:munge \
         slurmctld:slurmctld slurmd:slurmd sinfo:slurm-client; do
         command -v "${program%:*}" >/dev/null 2>&1 ||
@@ -95,7 +95,8 @@ configure() {
     for host in node1 node2 node3; do
         mkdir -p "$dir/$host/spool" "$dir/$host/tmp" || return 1
     done
-    ln -s "$book/build" "$dir/home/build" && ln -s "$book/snippets" "$dir/home/snippets" || return 1
+    ln -s "$book/build" "$dir/home/build" &&
+        ln -s "$book/snippets" "$dir/home/snippets" || return 1
     {
         echo "127.0.0.1 localhost"
         for host in head node1 node2 node3; do
@@ -110,6 +111,7 @@ NodeName=node1 NodeAddr=$subnet.1 CPUs=2 State=UNKNOWN
 NodeName=node2 NodeAddr=$subnet.2 CPUs=2 State=UNKNOWN
 NodeName=node3 NodeAddr=$subnet.3 CPUs=2 State=UNKNOWN
 PartitionName=book Nodes=node[1-3] Default=YES MaxTime=5:00 State=UP
+SlurmdParameters=config_overrides
 MpiDefault=none
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/munge.socket
@@ -248,7 +250,8 @@ exec)
     shift 2
     on head "$@" ;;
 "")
-    echo "usage: slurm.sh COMMAND... | session FILE | up STATE | exec STATE COMMAND... | down STATE" >&2
+    echo "usage: slurm.sh COMMAND... | session FILE" >&2
+    echo "       slurm.sh up STATE | exec STATE COMMAND... | down STATE" >&2
     exit 2 ;;
 *)
     if [ "$1" = session ]; then
