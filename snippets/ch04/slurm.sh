@@ -136,7 +136,7 @@ EOF
 
 # on HOST COMMAND...: replace this shell by COMMAND on HOST: in HOST's
 # network, under HOST's name, with the cluster's /etc/hosts and configuration,
-# in the cluster's home directory.
+# a /dev/shm of its own, in the cluster's home directory.
 on() {
     host=$1
     shift
@@ -145,7 +145,8 @@ on() {
     export SLURM_CONF OMPI_MCA_mpi_yield_when_idle
     cd "$dir/home" || exit 2
     exec nsenter --net="/run/netns/$name-$host" unshare --uts --mount sh -c \
-        'hostname "$1" && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"' \
+        'hostname "$1" && mount --bind "$2" /etc/hosts &&
+         mount -t tmpfs -o mode=1777 shm /dev/shm && shift 2 && exec "$@"' \
         sh "$host" "$dir/etc/hosts" "$@"
 }
 
