@@ -6,9 +6,10 @@
  * "baseline" empties and "check tmp" requires empty again), no named network
  * namespace of the book's clusters (Chapter 4's cluster.sh and slurm.sh name
  * theirs book4-... and book4slurm-...: "check netns"), and no mount on
- * /etc/hosts or inside the source or binary directory (the Slurm cluster's
- * nodes bind-mount a hosts file of their own, in mount namespaces of their
- * own: "check mounts" proves none of it reached the machine's).
+ * /etc/hosts, /dev/shm or inside the source or binary directory (the Slurm
+ * cluster's hosts mount a hosts file and a /dev/shm of their own, in mount
+ * namespaces of their own: "check mounts" proves none of it reached the
+ * machine's).
  *
  *   leakcheck baseline STATE --source DIR --binary DIR
  *   leakcheck check shm|mqueue|processes|tmp|netns|mounts STATE --source DIR --binary DIR [--grace S]
@@ -279,8 +280,11 @@ static bool under(const char *path, const char *dir)
 
 /*
  * The mount points of this mount namespace that the suite could have made:
- * /etc/hosts, and anything inside the source or the binary directory. Each
- * is listed once, however many mounts are stacked on it.
+ * /etc/hosts and /dev/shm (which the Slurm cluster's hosts mount privately),
+ * and anything inside the source or the binary directory. A path on which
+ * several mounts are stacked is listed once per mount ("PATH", "PATH (mount
+ * 2)", ...), so that one more mount on /dev/shm, a mount point already, is
+ * seen.
  */
 static int list_mounts(struct names *out)
 {
@@ -302,9 +306,16 @@ static int list_mounts(struct names *out)
 			continue;
 		point[strcspn(point, " ")] = '\0';
 		unescape_mount_path(point);
-		if ((!strcmp(point, "/etc/hosts") || under(point, source_dir) || under(point, binary_dir)) &&
-		    !names_has(out, point))
-			names_add(out, point);
+		if (!strcmp(point, "/etc/hosts") || !strcmp(point, "/dev/shm") ||
+		    under(point, source_dir) || under(point, binary_dir)) {
+			char name[sizeof(line) + 32];
+			int k = 1;
+
+			snprintf(name, sizeof(name), "%s", point);
+			while (names_has(out, name))
+				snprintf(name, sizeof(name), "%s (mount %d)", point, ++k);
+			names_add(out, name);
+		}
 	}
 	fclose(f);
 	return 0;
@@ -470,8 +481,8 @@ static int write_state(const char *file)
 		printf("%zu message queues, listed through %s\n", mq.len, how);
 	else
 		printf("message queues not listable: %s\n", why);
-	printf("baseline: %zu network namespaces of the book's clusters, %zu mounts on /etc/hosts or "
-	       "in the source or binary directory\n", netns.len, mounts.len);
+	printf("baseline: %zu network namespaces of the book's clusters, %zu mounts on /etc/hosts, "
+	       "/dev/shm or in the source or binary directory\n", netns.len, mounts.len);
 	free(ps);
 	names_free(&shm);
 	names_free(&mq);
@@ -893,7 +904,7 @@ static int check(const char *what, const char *file, double grace)
 		}
 		names_free(&probe);
 		n = left_objects("mounts", &b.mounts, list_mounts, grace, &left);
-		printf("mounts on /etc/hosts or in %s or %s: %zu left behind by the suite\n",
+		printf("mounts on /etc/hosts, /dev/shm or in %s or %s: %zu left behind by the suite\n",
 		       source_dir, binary_dir, n);
 	} else {
 		fprintf(stderr, "leakcheck: check what? shm, mqueue, processes, tmp, netns or mounts, not '%s'\n",
