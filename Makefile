@@ -25,19 +25,19 @@ SLURM_RUN = prog=$(abspath $(BUILD))/bin/$(P); \
 
 .DEFAULT_GOAL := book
 .PHONY: book all test pdf html docs run watch fuzz bench deps deps-check configure clean help check-drift \
-        test-tsan test-asan
+        test-tsan test-asan configured toolchain untangle discard-snippet-edits
 
-book all: deps-check $(BUILD)/build.ninja  ## the whole book: programs, runs, HTML, PDF, reference
+book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
 	@cmake --build $(BUILD)
 	@echo "book: $(BUILD)/html/index.html, $(BUILD)/pdf/book.pdf, $(BUILD)/docs/programs/html/index.html"
 
-html: deps-check $(BUILD)/build.ninja  ## the HTML pages only
+html: deps-check configured  ## the HTML pages only
 	@cmake --build $(BUILD) --target html
 
-pdf: deps-check $(BUILD)/build.ninja  ## the PDF only
+pdf: deps-check configured  ## the PDF only
 	@cmake --build $(BUILD) --target pdf
 
-docs: deps-check $(BUILD)/build.ninja  ## the code reference only (Doxygen): build/docs/
+docs: deps-check configured  ## the code reference only (Doxygen): build/docs/
 	@cmake --build $(BUILD) --target docs
 
 test: book  ## build the book, then run every test (toolchain, drift, render, every run block)
@@ -53,7 +53,7 @@ test-asan: deps-check  ## every program and the toolchain under AddressSanitizer
 	@cmake --build --preset asan
 	@ctest --preset asan -j2 -LE 'slow|render|slurm'
 
-run: deps-check $(BUILD)/build.ninja  ## build and run one program: make run P=barrier [ARGS="..."] [N=ranks] [ON=slurm]
+run: deps-check configured  ## build and run one program: make run P=barrier_race [ARGS="..."] [N=ranks] [ON=slurm]
 	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>] [ON=slurm]"; \
 	    echo "programs:"; cut -f1 $(BUILD)/gen/programs.tsv | column -c 100; exit 2; }
 	@test -z "$(ON)" || test "$(ON)" = slurm || { echo "make run: ON=slurm or nothing, not '$(ON)'"; exit 2; }
@@ -70,7 +70,7 @@ run: deps-check $(BUILD)/build.ninja  ## build and run one program: make run P=b
 	    $(BUILD)/bin/$(P) $(ARGS); \
 	fi
 
-watch: deps-check $(BUILD)/build.ninja  ## rebuild the affected pages whenever a chapter or asset is saved
+watch: deps-check configured  ## rebuild the affected pages whenever a chapter or asset is saved
 	@echo "watch: rebuilding on every save under book/ (Ctrl-C stops)"
 	@touch $(BUILD)/.watch-stamp; \
 	while :; do \
@@ -96,11 +96,41 @@ fuzz: deps-check  ## fuzz the parser and tangle (libFuzzer, ASan+UBSan) for FUZZ
 	    -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus book tests/render $(wildcard tests/golden/*/*/) tests/golden/good/web/book
 
-check-drift: $(BUILD)/build.ninja  ## fail when snippets/ differs from a fresh tangle of book/
-	@$(BUILD)/toolchain/tangle --check --snippets snippets $(CHAPTERS)
+check-drift: toolchain  ## fail when snippets/ is not exactly a fresh tangle of book/ (writes nothing)
+	@$(BUILD)/toolchain/tangle --check --book book
 
-$(BUILD)/build.ninja:
-	@cmake --preset $(PRESET)
+untangle: toolchain  ## carry hand edits of snippets/ back into their chapters (when each lies in one block)
+	@$(BUILD)/toolchain/tangle --untangle --book book
+
+discard-snippet-edits: toolchain  ## tangle again over hand edits of snippets/ (they are lost)
+	@$(BUILD)/toolchain/tangle --discard --book book
+
+# The build directory, configured for this tree. A build tree copied or moved
+# here from elsewhere holds the old tree's paths (and would build that tree):
+# it is configured again. So is one whose build.ninja Ninja cannot load.
+configured:
+	@home=$$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' $(BUILD)/CMakeCache.txt 2>/dev/null); \
+	if [ -n "$$home" ] && [ "$$home" != "$(CURDIR)" ]; then \
+	    echo "make: $(BUILD)/ was configured for $$home; configuring it again for $(CURDIR)"; \
+	    rm -rf $(BUILD)/CMakeCache.txt $(BUILD)/CMakeFiles $(BUILD)/toolchain/CMakeCache.txt \
+	        $(BUILD)/toolchain/CMakeFiles; \
+	fi; \
+	if [ ! -f $(BUILD)/build.ninja ] || ! ninja -C $(BUILD) -t query build.ninja >/dev/null 2>&1; then \
+	    cmake --preset $(PRESET) >/dev/null || exit 1; \
+	fi
+
+# The toolchain alone (check-drift must not tangle, so it does not configure the book).
+toolchain: configured-toolchain
+	@cmake --build $(BUILD)/toolchain >/dev/null
+
+.PHONY: configured-toolchain
+configured-toolchain:
+	@home=$$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' $(BUILD)/toolchain/CMakeCache.txt 2>/dev/null); \
+	if [ -n "$$home" ] && [ "$$home" != "$(CURDIR)/tangle" ]; then \
+	    rm -rf $(BUILD)/toolchain/CMakeCache.txt $(BUILD)/toolchain/CMakeFiles; \
+	fi; \
+	[ -f $(BUILD)/toolchain/build.ninja ] || \
+	    cmake -S tangle -B $(BUILD)/toolchain -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 
 configure: deps-check  ## (re)configure the default build
 	@cmake --preset $(PRESET)

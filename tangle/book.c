@@ -1,6 +1,8 @@
 /* book.c - see book.h. */
 #include "book.h"
 
+#include "command.h"
+
 #include <ctype.h>
 #include <limits.h>
 #include <regex.h>
@@ -243,15 +245,69 @@ static void read_variants(struct root *r, const struct chapter *c, struct diag *
 	}
 }
 
+/*
+ * Names a program's binary must not take: Ninja aliases every executable by
+ * its file name beside the build's own targets, so "test" or "tangle" would
+ * be a second rule for the same name and leave build.ninja unloadable.
+ * These are CMake's targets and the toolchain's and tests' ones; the
+ * prefixes are the build's (prog_NAME is a program's target). The test
+ * tangle.reserved-names checks this list against a configured build.
+ */
+static const char *const reserved_names[] = {
+	"all", "clean", "help", "test", "install", "package", "package_source", "edit_cache",
+	"rebuild_cache", "list_install_components", "html", "pdf", "docs", "tangle", "weave",
+	"run", "remap", "plot", "provenance", "unit-tests", "leakcheck", "lit",
+};
+static const char *const reserved_prefixes[] = {"prog_", "lit_", "cmake_", "CMakeFiles"};
+
+const char *program_name_problem(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+		if (!strcmp(name, reserved_names[i]))
+			return "it is the name of a target of the build";
+	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(reserved_prefixes[0]); i++)
+		if (starts_with(name, reserved_prefixes[i]))
+			return "names starting with prog_, lit_, cmake_ or CMakeFiles belong to the build";
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		return "a program name starts with a letter or '_'";
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return "a program name is letters, digits, '_' and '-'";
+	return NULL;
+}
+
+void book_reserved_names(struct strlist *names)
+{
+	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+		strlist_add(names, reserved_names[i]);
+	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(reserved_prefixes[0]); i++) {
+		char *p = xasprintf("%s*", reserved_prefixes[i]);
+
+		strlist_take(names, p);
+	}
+}
+
+/* Report that @p blk's file clashes with the root @p o. */
+static void clash(struct diag *d, const struct chapter *c, const struct block *blk,
+		  const struct root *o, const char *what)
+{
+	diag_error(d, c->path, blk->line, blk->name_col, "%s", what);
+	diag_note(d, o->chapter->path, o->block->line, o->block->name_col, "'%s' defined here", o->path);
+}
+
 static void index_roots(struct book *b, struct diag *d)
 {
+	struct strmap bases = {0};
+
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
 
 		for (size_t i = 0; i < c->nblocks; i++) {
 			struct block *blk = &c->blocks[i];
 			const char *problem;
+			char *prog, *what;
 			struct root *r;
+			size_t other, at = b->nroots;
 
 			if (blk->kind != BLOCK_ROOT)
 				continue;
@@ -261,29 +317,27 @@ static void index_roots(struct book *b, struct diag *d)
 					   "bad file path '%s': %s", blk->name, problem);
 				continue;
 			}
-			for (size_t k = 0; k < b->nroots; k++) {
-				struct root *o = &b->roots[k];
-				char *prog = program_of(blk->name);
-
-				if (!strcmp(o->path, blk->name)) {
-					diag_error(d, c->path, blk->line, blk->name_col,
-						   "file '%s' is defined twice", blk->name);
-					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
-						  "first defined here");
-				} else if (prog && o->program && !strcmp(prog, o->program)) {
-					diag_error(d, c->path, blk->line, blk->name_col,
-						   "program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
-						   prog, o->path);
-					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
-						  "'%s' defined here", o->path);
-				} else if (!strcmp(base_name(o->path), base_name(blk->name))) {
-					diag_error(d, c->path, blk->line, blk->name_col,
-						   "file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
-						   base_name(blk->name), o->path);
-					diag_note(d, o->chapter->path, o->block->line, o->block->name_col,
-						  "'%s' defined here", o->path);
-				}
-				free(prog);
+			if (!strmap_put(&b->paths, blk->name, at, &other)) {
+				diag_error(d, c->path, blk->line, blk->name_col,
+					   "file '%s' is defined twice", blk->name);
+				diag_note(d, b->roots[other].chapter->path, b->roots[other].block->line,
+					  b->roots[other].block->name_col, "first defined here");
+				continue;
+			}
+			prog = program_of(blk->name);
+			if (prog && (problem = program_name_problem(prog)))
+				diag_error(d, c->path, blk->line, blk->name_col,
+					   "program name '%s' cannot be used: %s (build/bin/%s)", prog, problem, prog);
+			if (prog && !strmap_put(&b->programs, prog, at, &other)) {
+				what = xasprintf("program name '%s' is already used by '%s'; programs are named by their file stem, unique in the book",
+						 prog, b->roots[other].path);
+				clash(d, c, blk, &b->roots[other], what);
+				free(what);
+			} else if (!strmap_put(&bases, base_name(blk->name), at, &other)) {
+				what = xasprintf("file name '%s' is already used by '%s'; file names are unique in the book (the code reference is named by them)",
+						 base_name(blk->name), b->roots[other].path);
+				clash(d, c, blk, &b->roots[other], what);
+				free(what);
 			}
 			b->roots = xrealloc(b->roots, (b->nroots + 1) * sizeof(*b->roots));
 			r = &b->roots[b->nroots++];
@@ -291,8 +345,27 @@ static void index_roots(struct book *b, struct diag *d)
 			r->chapter = c;
 			r->block = blk;
 			r->path = blk->name;
-			r->program = program_of(blk->name);
+			r->program = prog;
 			read_variants(r, c, d);
+		}
+	}
+	strmap_free(&bases);
+	/* Programs and their variants share build/bin/: every name once. */
+	for (size_t i = 0; i < b->nroots; i++) {
+		struct root *r = &b->roots[i];
+
+		for (size_t k = 0; r->program && k < r->variants.len; k++) {
+			char *name = xasprintf("%s-%s", r->program, r->variants.items[k]);
+			size_t other;
+
+			strlist_take(&b->variant_names, name);
+			if (!strmap_put(&b->programs, name, i, &other) && other != i) {
+				char *what = xasprintf("the variant build/bin/%s of '%s' has the name of the program of '%s'",
+						       name, r->path, b->roots[other].path);
+
+				clash(d, r->chapter, r->block, &b->roots[other], what);
+				free(what);
+			}
 		}
 	}
 }
@@ -507,21 +580,7 @@ static void check_reachability(struct book *b, struct diag *d)
 
 static bool has_program(const struct book *b, const char *name)
 {
-	for (size_t i = 0; i < b->nroots; i++) {
-		const struct root *r = &b->roots[i];
-		size_t n;
-
-		if (!r->program)
-			continue;
-		if (!strcmp(r->program, name))
-			return true;
-		n = strlen(r->program);
-		for (size_t k = 0; k < r->variants.len; k++)
-			if (!strncmp(name, r->program, n) && name[n] == '-' &&
-			    !strcmp(name + n + 1, r->variants.items[k]))
-				return true;
-	}
-	return false;
+	return strmap_get(&b->programs, name, NULL);
 }
 
 static const char *nearest_program(const struct book *b, const char *name)
@@ -543,17 +602,109 @@ static const char *nearest_program(const struct book *b, const char *name)
 	return best_d <= limit ? best : NULL;
 }
 
+/* What each script of the book uses (command.h), read once per root. */
+struct scripts {
+	struct strlist *programs;	/* per root */
+	struct strlist *files;		/* per root */
+	bool *read;			/* per root */
+};
+
+static void read_script(const struct book *b, struct scripts *sc, size_t root)
+{
+	if (!sc->read[root]) {
+		struct buf text = {0};
+
+		book_expand(b, &b->roots[root], &text, NULL);
+		script_uses(text.data ? text.data : "", text.len, &sc->programs[root], &sc->files[root]);
+		buf_free(&text);
+		sc->read[root] = true;
+	}
+}
+
+static void unknown_program(const struct book *b, const struct run *r, const char *name,
+			    const char *via, struct diag *d)
+{
+	const char *hint = nearest_program(b, name);
+
+	diag_error(d, r->chapter->path, r->spec.command_line, 3,
+		   "%s runs build/bin/%s, but no chapter defines a program '%s'%s%s%s", via, name, name,
+		   hint ? "; did you mean '" : " (a file root ending in .c)", hint ? hint : "",
+		   hint ? "'?" : "");
+}
+
+/*
+ * Complete what @p r uses with the whole book in view: the words that may
+ * name a program or file after a cd, the files (which must be the book's),
+ * and the programs the scripts among them run.
+ */
+static void resolve_uses(struct book *b, struct run *r, struct scripts *sc, struct diag *d)
+{
+	struct runspec *s = &r->spec;
+	size_t root, named;
+
+	for (size_t k = 0; k < s->maybe_programs.len; k++)
+		if (has_program(b, s->maybe_programs.items[k]) &&
+		    !strlist_has(&s->programs, s->maybe_programs.items[k]))
+			strlist_add(&s->programs, s->maybe_programs.items[k]);
+	for (size_t k = 0; k < s->maybe_files.len; k++)
+		if (strmap_get(&b->paths, s->maybe_files.items[k] + 9, NULL) &&
+		    !strlist_has(&s->files, s->maybe_files.items[k]))
+			strlist_add(&s->files, s->maybe_files.items[k]);
+	for (size_t k = 0; k < s->programs.len; k++)
+		if (!has_program(b, s->programs.items[k]))
+			unknown_program(b, r, s->programs.items[k], "the command", d);
+	named = s->files.len;	/* the command's own; the rest come from scripts */
+	/* The files, and the files and programs the scripts among them name, in turn. */
+	for (size_t k = 0; k < s->files.len; k++) {
+		const char *file = s->files.items[k];
+		char *via;
+
+		if (!strmap_get(&b->paths, file + 9, &root)) {
+			if (k < named)
+				diag_error(d, r->chapter->path, r->spec.command_line, 3,
+					   "the command uses %s, but no chapter tangles that file (a run uses the book's files only)",
+					   file);
+			continue;
+		}
+		read_script(b, sc, root);
+		via = xasprintf("the script %s", file);
+		for (size_t j = 0; j < sc->programs[root].len; j++) {
+			const char *prog = sc->programs[root].items[j];
+
+			if (!has_program(b, prog))
+				unknown_program(b, r, prog, via, d);
+			else if (!strlist_has(&s->programs, prog))
+				strlist_add(&s->programs, prog);
+		}
+		for (size_t j = 0; j < sc->files[root].len; j++) {
+			const char *used = sc->files[root].items[j];
+
+			if (!strmap_get(&b->paths, used + 9, NULL))
+				diag_error(d, r->chapter->path, r->spec.command_line, 3,
+					   "%s uses %s, but no chapter tangles that file", via, used);
+			else if (!strlist_has(&s->files, used))
+				strlist_add(&s->files, used);
+		}
+		free(via);
+	}
+}
+
 static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 {
+	struct scripts sc = {xcalloc(b->nroots + 1, sizeof(struct strlist)),
+			     xcalloc(b->nroots + 1, sizeof(struct strlist)),
+			     xcalloc(b->nroots + 1, sizeof(bool))};
+
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
 		size_t unnamed = 0;
+		struct strmap bases = {0};	/* an automatic id's base -> runs that took it */
+		struct strlist base_keys = {0};
 
 		for (size_t i = 0; i < c->nblocks; i++) {
 			struct block *blk = &c->blocks[i];
 			struct run *r;
-			char *base;
-			size_t same = 0;
+			size_t other;
 
 			if (blk->kind != BLOCK_RUN)
 				continue;
@@ -567,48 +718,335 @@ static void index_runs(struct book *b, enum book_scope scope, struct diag *d)
 				r->id = xasprintf("%s-invalid-%zu", c->tag, ++unnamed);
 				continue;
 			}
-			for (size_t k = 0; k < r->spec.programs.len; k++) {
-				const char *name = r->spec.programs.items[k], *hint;
-
-				if (scope != BOOK_WHOLE || has_program(b, name))
-					continue;
-				hint = nearest_program(b, name);
-				diag_error(d, c->path, r->spec.command_line, 3,
-					   "the command runs build/bin/%s, but no chapter defines a program '%s'%s%s%s",
-					   name, name, hint ? "; did you mean '" : " (a file root ending in .c)",
-					   hint ? hint : "", hint ? "'?" : "");
-			}
+			/* The id follows from the command as written, whatever the book holds. */
 			if (r->spec.name) {
 				r->id = xasprintf("%s-%s", c->tag, r->spec.name);
 			} else {
-				base = xasprintf("%s-%s", c->tag,
-						 r->spec.programs.len ? r->spec.programs.items[0] : "run");
-				for (size_t k = 0; k + 1 < b->nruns; k++)
-					if (b->runs[k].chapter == c && b->runs[k].id &&
-					    (!strcmp(b->runs[k].id, base) ||
-					     (starts_with(b->runs[k].id, base) &&
-					      b->runs[k].id[strlen(base)] == '-' &&
-					      isdigit((unsigned char)b->runs[k].id[strlen(base) + 1]))))
-						same++;
-				r->id = same ? xasprintf("%s-%zu", base, same + 1) : xstrdup(base);
-				free(base);
+				char *base = xasprintf("%s-%s", c->tag,
+						       r->spec.programs.len ? r->spec.programs.items[0] : "run");
+				size_t *same = strmap_ref(&bases, base);
+
+				if (same) {
+					r->id = xasprintf("%s-%zu", base, ++*same);
+					free(base);
+				} else {
+					strmap_put(&bases, base, 1, NULL);
+					strlist_take(&base_keys, base);
+					r->id = xstrdup(base);
+				}
 			}
-			for (size_t k = 0; k + 1 < b->nruns; k++) {
-				if (strcmp(b->runs[k].id, r->id))
-					continue;
+			if (!strmap_put(&b->run_ids, r->id, b->nruns - 1, &other)) {
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
 					   "run name '%s' is already used", r->id);
-				diag_note(d, b->runs[k].chapter->path, b->runs[k].block->line, 0,
+				diag_note(d, b->runs[other].chapter->path, b->runs[other].block->line, 0,
 					  "the other run is here");
 			}
+			if (scope == BOOK_WHOLE)
+				resolve_uses(b, r, &sc, d);
 		}
+		strmap_free(&bases);
+		strlist_free(&base_keys);
 	}
+	for (size_t i = 0; i < b->nroots; i++) {
+		strlist_free(&sc.programs[i]);
+		strlist_free(&sc.files[i]);
+	}
+	free(sc.programs);
+	free(sc.files);
+	free(sc.read);
+}
+
+/*
+ * A plot script that sets the terminal or the output. The build gives every
+ * figure its terminal (SVG) and its output (the figure's file), so a script
+ * that changes either draws nowhere the book looks, or somewhere it must not
+ * write. What gnuplot 5.4 really accepts (measured with gnuplot-nox):
+ *
+ *  - commands are case-sensitive words, [A-Za-z_][A-Za-z0-9_]*; "set" may be
+ *    shortened to "se", "unset" to "uns" or "unse" ("s", "un" are errors);
+ *  - the option "terminal" to any prefix from "t" ("set t svg"; "termopt" is
+ *    termoption, which changes the terminal's options only, and is allowed);
+ *    "output" to any prefix from "o"; "set terminal" alone lists the
+ *    terminals and "set terminal push" saves the current one, changing
+ *    nothing; "set terminal pop" restores the one saved last (with no push,
+ *    gnuplot's startup terminal);
+ *  - "unset terminal" returns to the default terminal (GNUTERM's), "unset
+ *    output" to standard output; "set noterminal", "set nooutput" (any such
+ *    prefixes, no blank after "no") are the same; "set for [..] OPTION" and
+ *    "unset for [..] OPTION" iterate;
+ *  - a command starts a line or follows ';', '{', '}', "else", the condition
+ *    of "if (...)" or "while (...)", or "do for [...]";
+ *  - strings are '...' ('' stands for ') and "..." (backslash escapes); '#'
+ *    outside them comments out the rest of the line; a line ending in '\'
+ *    goes on with the next (the comment too); "$name << END" opens a data
+ *    block whose lines, up to END, are data.
+ *
+ * Everything else is allowed: "set table", "set print", "set termoption",
+ * "set title". A command built at run time (eval, load, call, a @macro) is
+ * not seen here.
+ */
+struct gp_line {
+	struct buf text;	/* one logical line, continuations joined */
+	int *lineno;		/* per byte: chapter line */
+	int *col;		/* per byte: chapter column */
+	size_t cap;		/* bytes lineno and col hold */
+};
+
+static void gp_add(struct gp_line *g, const char *text, size_t len, int lineno, int col)
+{
+	if (g->text.len + len > g->cap) {
+		g->cap = 2 * (g->text.len + len) + 16;
+		g->lineno = xrealloc(g->lineno, g->cap * sizeof(*g->lineno));
+		g->col = xrealloc(g->col, g->cap * sizeof(*g->col));
+	}
+	for (size_t i = 0; i < len; i++) {
+		g->lineno[g->text.len + i] = lineno;
+		g->col[g->text.len + i] = col + (int)i;
+	}
+	buf_add(&g->text, text, len);
+}
+
+/* True when @p w (@p n bytes) is @p word shortened to at least @p min bytes. */
+static bool gp_abbrev(const char *w, size_t n, const char *word, size_t min)
+{
+	return n >= min && n <= strlen(word) && !memcmp(w, word, n);
+}
+
+static bool gp_word_char(char ch, bool first)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (!first && ch >= '0' && ch <= '9');
+}
+
+/* A token of a logical line: a word, a string, or one other character. */
+struct gp_token {
+	size_t at, len;
+	bool word;
+};
+
+/* The token at or after *pos, or false at the end of the line or at a comment. */
+static bool gp_next(const struct buf *t, size_t *pos, struct gp_token *tok)
+{
+	size_t i = *pos;
+
+	while (i < t->len && (t->data[i] == ' ' || t->data[i] == '\t'))
+		i++;
+	if (i == t->len || t->data[i] == '#') {
+		*pos = t->len;
+		return false;
+	}
+	tok->at = i;
+	tok->word = gp_word_char(t->data[i], true);
+	if (tok->word) {
+		while (++i < t->len && gp_word_char(t->data[i], false))
+			;
+	} else if (t->data[i] == '"' || t->data[i] == '\'' || t->data[i] == '`') {
+		char q = t->data[i];
+
+		for (i++; i < t->len; i++) {
+			if (q == '\'' && t->data[i] == q && i + 1 < t->len && t->data[i + 1] == q)
+				i++;
+			else if (q != '\'' && t->data[i] == '\\' && i + 1 < t->len)
+				i++;
+			else if (t->data[i] == q)
+				break;
+		}
+		i += i < t->len;
+	} else {
+		i++;
+	}
+	tok->len = i - tok->at;
+	*pos = i;
+	return true;
+}
+
+static bool gp_is(const struct buf *t, const struct gp_token *tok, const char *s)
+{
+	return tok->len == strlen(s) && !memcmp(t->data + tok->at, s, tok->len);
+}
+
+/* Skip a balanced group opened by the token just read (@p open), e.g. "(...)". */
+static void gp_skip_group(const struct buf *t, size_t *pos, char open, char close)
+{
+	struct gp_token tok;
+	int depth = 1;
+
+	while (depth > 0 && gp_next(t, pos, &tok)) {
+		if (!tok.word && tok.len == 1 && t->data[tok.at] == open)
+			depth++;
+		else if (!tok.word && tok.len == 1 && t->data[tok.at] == close)
+			depth--;
+	}
+}
+
+/* Report each command of the logical line @p g that sets the terminal or the output. */
+static void gp_check_line(const struct gp_line *g, const char *path, struct diag *d)
+{
+	const struct buf *t = &g->text;
+	struct gp_token tok, cmd;
+	size_t pos = 0;
+	bool at_start = true;
+
+	while (gp_next(t, &pos, &tok)) {
+		const char *w = t->data + tok.at, *what = NULL;
+		bool unset, iterated = false;
+		size_t end;
+
+		if (!tok.word && tok.len == 1 && (*w == ';' || *w == '{' || *w == '}')) {
+			at_start = true;
+			continue;
+		}
+		if (!at_start)
+			continue;
+		if (gp_is(t, &tok, "if") || gp_is(t, &tok, "while")) {
+			size_t after = pos;
+
+			if (gp_next(t, &after, &tok) && !tok.word && t->data[tok.at] == '(') {
+				pos = after;
+				gp_skip_group(t, &pos, '(', ')');
+			}
+			continue;
+		}
+		if (gp_is(t, &tok, "else"))
+			continue;
+		if (gp_is(t, &tok, "do")) {
+			size_t after = pos;
+
+			if (gp_next(t, &after, &tok) && gp_is(t, &tok, "for") &&
+			    gp_next(t, &after, &tok) && t->data[tok.at] == '[') {
+				pos = after;
+				gp_skip_group(t, &pos, '[', ']');
+			}
+			continue;
+		}
+		at_start = false;
+		if (!tok.word)
+			continue;
+		unset = gp_abbrev(w, tok.len, "unset", 3);
+		if (!unset && !gp_abbrev(w, tok.len, "set", 2))
+			continue;
+		cmd = tok;
+		for (;;) {
+			size_t after = pos;
+
+			if (!gp_next(t, &after, &tok) || !gp_is(t, &tok, "for"))
+				break;
+			if (!gp_next(t, &after, &tok) || t->data[tok.at] != '[')
+				break;
+			pos = after;
+			gp_skip_group(t, &pos, '[', ']');
+			iterated = true;
+		}
+		if (!gp_next(t, &pos, &tok) || !tok.word)
+			continue;
+		end = tok.at + tok.len;
+		w = t->data + tok.at;
+		if (!unset && !iterated && tok.len > 2 && !memcmp(w, "no", 2) &&
+		    (gp_abbrev(w + 2, tok.len - 2, "terminal", 1) || gp_abbrev(w + 2, tok.len - 2, "output", 1))) {
+			unset = true;
+			w += 2;
+			tok.len -= 2;
+		}
+		if (gp_abbrev(w, tok.len, "terminal", 1) && !unset) {
+			size_t after = pos;
+			struct gp_token arg;
+
+			/* "set terminal" alone lists the terminals; "... push" saves the current one. */
+			if (gp_next(t, &after, &arg) && !gp_is(t, &arg, "push") &&
+			    (arg.word || arg.len != 1 || (t->data[arg.at] != ';' && t->data[arg.at] != '}')))
+				what = "sets the terminal";
+		} else if (gp_abbrev(w, tok.len, "terminal", 1)) {
+			what = "returns to the default terminal";
+		}
+		if (gp_abbrev(w, tok.len, "output", 1))
+			what = unset ? "returns the output to standard output" : "sets the output";
+		if (what)
+			diag_error(d, path, g->lineno[cmd.at], g->col[cmd.at],
+				   "'%.*s' %s: a plot is drawn by the build, as SVG into its figure's file, "
+				   "so its script sets neither the terminal nor the output",
+				   (int)(end - cmd.at),
+				   t->data + cmd.at, what);
+	}
+}
+
+/* The column, in the chapter, of byte @p off of body line @p l of @p blk. */
+static int body_col(const struct block *blk, const struct line *l, size_t off)
+{
+	int stripped = 0;
+
+	/* The fence's indentation was stripped from the body: count it back. */
+	while (stripped < blk->col - 1 && l->text[-stripped - 1] == ' ')
+		stripped++;
+	return stripped + (int)off + 1;
+}
+
+/* The end marker of a data block that the logical line @p t opens ("$name << END"), or NULL. */
+static char *gp_data_block(const struct buf *t)
+{
+	const char *p = t->data, *e = t->data + t->len;
+	size_t n;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == e || *p != '$')
+		return NULL;
+	for (p++; p < e && gp_word_char(*p, false); p++)
+		;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (e - p < 2 || p[0] != '<' || p[1] != '<')
+		return NULL;
+	for (p += 2; p < e && (*p == ' ' || *p == '\t'); p++)
+		;
+	n = (size_t)(e - p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n ? xstrndup(p, n) : NULL;
+}
+
+/* Refuse, at its chapter line, each command of a plot's script that sets the terminal or the output. */
+static void check_plot_script(const struct chapter *c, const struct block *blk, struct diag *d)
+{
+	struct gp_line g = {0};
+	char *end_of_data = NULL;
+
+	for (unsigned i = 0; i < blk->nlines; i++) {
+		const struct line *l = &blk->lines[i];
+		size_t len = l->len;
+
+		if (end_of_data) {
+			while (len && (l->text[len - 1] == ' ' || l->text[len - 1] == '\t'))
+				len--;
+			if (len == strlen(end_of_data) && !memcmp(l->text, end_of_data, len)) {
+				free(end_of_data);
+				end_of_data = NULL;
+			}
+			continue;
+		}
+		if (len && l->text[len - 1] == '\\' && i + 1 < blk->nlines) {
+			gp_add(&g, l->text, len - 1, l->lineno, body_col(blk, l, 0));
+			continue;
+		}
+		gp_add(&g, l->text, len, l->lineno, body_col(blk, l, 0));
+		if (g.text.len) {
+			end_of_data = gp_data_block(&g.text);
+			if (!end_of_data)
+				gp_check_line(&g, c->path, d);
+		}
+		g.text.len = 0;
+	}
+	free(end_of_data);
+	buf_free(&g.text);
+	free(g.lineno);
+	free(g.col);
 }
 
 /* Plots are read after the runs, which they name. */
 static void index_plots(struct book *b, struct diag *d)
 {
 	static const char *const keys[] = {"run", "data", "caption", "name"};
+	struct strmap figures = {0};
+	size_t other;
 
 	for (size_t ci = 0; ci < b->nchapters; ci++) {
 		struct chapter *c = &b->chapters[ci];
@@ -619,6 +1057,7 @@ static void index_plots(struct book *b, struct diag *d)
 			const char *run, *name;
 			struct plot *p;
 			regex_t rx;
+			int rc;
 
 			if (blk->kind != BLOCK_PLOT)
 				continue;
@@ -639,7 +1078,18 @@ static void index_plots(struct book *b, struct diag *d)
 			p->chapter = c;
 			p->block = blk;
 			name = attrs_get(blk->attrs, "name");
+			for (const char *q = name; q && *q; q++)
+				if (!isalnum((unsigned char)*q) && *q != '-' && *q != '_') {
+					diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
+						   "a figure name is letters, digits, '-' and '_', not '%s'", name);
+					break;
+				}
 			p->id = name ? xasprintf("%s-%s", c->tag, name) : xasprintf("%s-plot-%zu", c->tag, count);
+			if (!strmap_put(&figures, p->id, b->nplots - 1, &other))
+				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "name"),
+					   "figure name '%s' is already used (line %d); figures are named uniquely",
+					   p->id, b->plots[other].block->line);
+			check_plot_script(c, blk, d);
 			p->data = attrs_get(blk->attrs, "data");
 			p->caption = attrs_get(blk->attrs, "caption");
 			run = attrs_get(blk->attrs, "run");
@@ -652,24 +1102,27 @@ static void index_plots(struct book *b, struct diag *d)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
 					   "bad regular expression '%s' in data=: %s", p->data,
 					   regex_problem(p->data));
-			else if (regcomp(&rx, p->data, REG_EXTENDED | REG_NOSUB) != 0)
+			else if ((rc = regex_compile(&rx, p->data, REG_NOSUB)) != 0)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "data"),
-					   "bad regular expression '%s' in data=", p->data);
+					   "bad regular expression '%s' in data=%s%s", p->data,
+					   rc < 0 ? ": " : "", rc < 0 ? regex_locale_problem() : "");
 			else
 				regfree(&rx);
-			for (size_t k = 0; k < b->nruns; k++) {
-				const struct run *r = &b->runs[k];
-				size_t tl = strlen(c->tag);
+			{
+				char *tagged = xasprintf("%s-%s", c->tag, run);
+				size_t k;
 
-				if (r->chapter == c && (!strcmp(r->id, run) ||
-				    (!strncmp(r->id, c->tag, tl) && r->id[tl] == '-' && !strcmp(r->id + tl + 1, run))))
-					p->run = r;
+				if ((strmap_get(&b->run_ids, tagged, &k) || strmap_get(&b->run_ids, run, &k)) &&
+				    b->runs[k].chapter == c)
+					p->run = &b->runs[k];
+				free(tagged);
 			}
 			if (!p->run)
 				diag_error(d, c->path, blk->line, attrs_col(blk->attrs, "run"),
 					   "run=%s names no run of this chapter", run);
 		}
 	}
+	strmap_free(&figures);
 }
 
 /* The checks of book_load() and book_parse(), once the chapters are read. */
@@ -731,6 +1184,10 @@ void book_free(struct book *b)
 		free(b->roots[i].program);
 		strlist_free(&b->roots[i].variants);
 	}
+	strmap_free(&b->paths);
+	strmap_free(&b->programs);
+	strmap_free(&b->run_ids);
+	strlist_free(&b->variant_names);
 	for (size_t i = 0; i < b->nruns; i++) {
 		runspec_free(&b->runs[i].spec);
 		free(b->runs[i].id);

@@ -9,9 +9,12 @@
  *     is reachable from a root;
  *   - every root path is a clean relative path inside snippets/, no path is
  *     defined twice, no two files share a base name (Doxygen names its pages
- *     by them) and no two programs share a name;
- *   - every run block parses and names only programs the book defines
- *     (a program with variants="tsan" also defines PROGRAM-tsan);
+ *     by them), no two programs or variants share a name and no program
+ *     takes a name of the build (program_name_problem());
+ *   - every run block parses, its command can be resolved (command.h), and
+ *     it names only programs and files the book defines (a program with
+ *     variants="tsan" also defines PROGRAM-tsan); a script it runs names
+ *     only such programs, and they are the run's too;
  *   - a root's variants are known sanitizer builds (tsan, asan).
  */
 #ifndef TANGLE_BOOK_H
@@ -96,6 +99,10 @@ struct book {
 	size_t nruns;	/**< number of runs */
 	struct plot *plots; /**< every plot block, in book order */
 	size_t nplots;	/**< number of plots */
+	struct strmap paths;	/**< root path -> index in roots */
+	struct strmap programs;	/**< program or variant name -> index in roots */
+	struct strlist variant_names; /**< "PROGRAM-tsan", ...: the keys of programs that no root holds */
+	struct strmap run_ids;	/**< run id -> index in runs */
 };
 
 /** How much book_load() checks. */
@@ -161,5 +168,15 @@ int book_expand_into(const struct book *b, const struct root *r, struct expand_s
  * else a description of what is wrong.
  */
 const char *snippet_path_problem(const char *path);
+
+/**
+ * Why @p name (a file stem) cannot name a program, or NULL: it must not be
+ * a target of the build (Ninja aliases a binary by its name, so a program
+ * "test" would clash with CMake's test target).
+ */
+const char *program_name_problem(const char *name);
+
+/** Append the reserved names and prefixes ("prog_*") to @p names. */
+void book_reserved_names(struct strlist *names);
 
 #endif

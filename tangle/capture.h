@@ -2,13 +2,41 @@
  * @file capture.h
  * @brief run one shell command and capture what it writes.
  *
- * The command runs under /bin/sh in its own session (so its process group
- * can be signalled as a whole), with stdin from /dev/null and stdout and
- * stderr on one pipe, so the capture keeps the order in which the writes
- * happened. The caller becomes a child subreaper: processes that the command
- * leaves behind are re-parented to it, counted and killed, so nothing
- * outlives a run. At the timeout the group gets SIGTERM, then SIGKILL after
- * a grace period; what was written up to then is kept.
+ * The command runs under bash in its own session (so its process group can
+ * be signalled as a whole), with stdin from /dev/null and stdout and stderr
+ * on one pipe, so the capture keeps the order in which the writes happened.
+ * The caller becomes a child subreaper: processes that the command leaves
+ * behind are re-parented to it, counted and killed, so nothing outlives a
+ * run. At the timeout the group gets SIGTERM, then SIGKILL after a grace
+ * period; what was written up to then is kept.
+ *
+ * The way the command ends is the way its last command ends, a death by a
+ * signal included, which a shell that waits for a command can only report
+ * as the status 128 + N (so that a program that exits with 134 and one that
+ * dies of SIGABRT would look alike). So, without changing what the command
+ * means (capture_plan()):
+ *
+ *  - bash, not dash, runs it: bash 5 replaces itself with the last simple
+ *    command of a line ("build/bin/x", "cd build && ./bin/x", "X=1 env
+ *    ./x"), where dash waits for it. (bash is Essential in Debian, so it is
+ *    on every system the book builds on.) It starts clean: BASH_ENV, ENV,
+ *    SHELLOPTS, BASHOPTS and exported functions are removed from its
+ *    environment, so no startup file, inherited option or function changes
+ *    what the command means.
+ *  - bash does not replace itself with a command that has redirections
+ *    ("build/bin/x > out"): when such a command is the last of the line,
+ *    names a program (not a builtin or keyword of bash) and nothing runs in
+ *    the background, "exec " is written before its name, which is what bash
+ *    would do for it without the redirections.
+ *  - a top-level pipeline ("a | b | c", no ';', '&&', '||' or '&' around
+ *    it) is connected here, each element run by a bash of its own (so it is
+ *    replaced by its program) in the same process group, and its status is
+ *    that of its last element, as in bash without pipefail: a death by a
+ *    signal of that element is seen as one. "a |& b" pipes a's stderr too.
+ *
+ * Anything else (a pipeline inside a list, a compound command, a subshell)
+ * runs as bash runs it, and a death in it arrives as 128 + N, never as a
+ * signal.
  */
 #ifndef TANGLE_CAPTURE_H
 #define TANGLE_CAPTURE_H
@@ -21,7 +49,7 @@
 
 /** What to run. */
 struct capture_opts {
-	const char *command;	/**< passed to /bin/sh -c */
+	const char *command;	/**< run by bash as capture_plan() says */
 	const char *cwd;	/**< working directory, or NULL for the current one */
 	double timeout;		/**< seconds before the process group is killed */
 	double grace;		/**< seconds between SIGTERM and SIGKILL */
@@ -54,6 +82,24 @@ extern volatile sig_atomic_t capture_group;
  * capture_result.interrupted set, so that the caller can clean up.
  */
 extern volatile sig_atomic_t capture_stop;
+
+/** How a command is run: what each bash is given. */
+struct capture_plan {
+	char **commands;	/**< one per pipeline element, in order; each for "bash -c" */
+	size_t n;		/**< 1, or the number of elements of a top-level pipeline */
+};
+
+/**
+ * Plan how @p command runs (see the file's comment). The commands are its
+ * own text, trimmed of blanks around pipeline elements, with at most "exec "
+ * inserted before a command name, and " 2>&1" appended to an element followed
+ * by "|&". A command that bash would reject (an unclosed quote) is left to
+ * bash whole, so that bash reports it. Release with capture_plan_free().
+ */
+void capture_plan(const char *command, struct capture_plan *p);
+
+/** Release what @p p owns. */
+void capture_plan_free(struct capture_plan *p);
 
 /**
  * Run @p o->command and fill @p r. Returns 0 when the command could be run

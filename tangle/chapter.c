@@ -274,9 +274,20 @@ static void classify(struct block *b, const char *path, struct diag *d)
 		if (!*file)
 			diag_error(d, path, b->line, b->name_col, "empty file name");
 	} else if (b->attrs->id) {
+		size_t len = strlen(b->attrs->id), bad = chunk_name_problem(b->attrs->id, len);
+
 		b->kind = BLOCK_CHUNK;
 		b->name = b->attrs->id;
 		b->name_col = b->attrs->id_col;
+		if (bad < len) {
+			const unsigned char *at = (const unsigned char *)b->attrs->id + bad;
+			size_t n = *at < 0x80 ? 1 : utf8_sequence(at, len - bad);
+
+			diag_error(d, path, b->line, b->name_col + 1 + (int)bad,
+				   "'%.*s' cannot be part of a chunk name, so <<%s>> would be text, not a reference "
+				   "(a chunk name is ASCII letters, digits, '-', '_', '.' and ':')",
+				   (int)(n ? n : 1), (const char *)at, b->attrs->id);
+		}
 	} else if (run) {
 		b->kind = BLOCK_RUN;
 	}
@@ -723,6 +734,22 @@ void chapter_free(struct chapter *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* ASCII tests, not <ctype.h>: the rule must not change with the locale. */
+static bool chunk_name_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '-' || ch == '_' || ch == '.' || ch == ':';
+}
+
+size_t chunk_name_problem(const char *name, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && chunk_name_char((unsigned char)name[i]))
+		i++;
+	return i;
+}
+
 int line_reference(const struct line *l, const char **name, size_t *name_len,
 		   size_t *indent)
 {
@@ -735,12 +762,8 @@ int line_reference(const struct line *l, const char **name, size_t *name_len,
 	if (end - i < 5 || memcmp(l->text + i, "<<", 2) || memcmp(l->text + end - 2, ">>", 2))
 		return 0;
 	start = i + 2;
-	for (size_t k = start; k < end - 2; k++) {
-		char ch = l->text[k];
-
-		if (!isalnum((unsigned char)ch) && ch != '-' && ch != '_' && ch != '.' && ch != ':')
-			return 0;
-	}
+	if (chunk_name_problem(l->text + start, end - 2 - start) < end - 2 - start)
+		return 0;
 	*name = l->text + start;
 	*name_len = end - 2 - start;
 	*indent = i;

@@ -117,7 +117,18 @@ int chapter_names(const char *path, char **slug, char **tag);
 void chapter_free(struct chapter *c);
 
 /**
- * If @p l is a reference line ("<<name>>" alone, after blanks), store the
+ * The chunk-name syntax, one rule for definitions and references: a name is
+ * ASCII letters, digits, '-', '_', '.' and ':', whatever the locale. Returns
+ * the offset of the first byte of @p name (@p len bytes) outside it, or
+ * @p len when there is none. A definition "#name" whose name breaks the rule
+ * is refused at that byte (chapter_parse()), since "<<name>>" would not be a
+ * reference but text: a non-ASCII name is never silently left unreferenced.
+ */
+size_t chunk_name_problem(const char *name, size_t len);
+
+/**
+ * If @p l is a reference line ("<<name>>" alone, after blanks, the name
+ * following chunk_name_problem()'s rule), store the
  * name's span and the indentation width and return 1; otherwise 0. Scans the
  * text; chapter_parse() stores the answer in the lines of every block
  * (ref_len; line_indent() and line_ref_name() give the rest), where the

@@ -44,13 +44,22 @@ function(lit_docs)
     COMMENT "Documenting the toolchain (Doxygen, warnings are errors)"
     VERBATIM)
 
-  # Configure runs after every chapter edit, and tangle has written snippets/.
-  file(GLOB_RECURSE snippets ${LIT_SNIPPETS}/*.c ${LIT_SNIPPETS}/*.h)
+  # The book's own files, as the manifest lists them (lit_snippets): a file
+  # that no chapter defines is never documented. Doxygen adds pages and never
+  # removes one, so each run starts from an empty directory: a deleted
+  # program leaves no page behind.
+  get_property(files GLOBAL PROPERTY LIT_SNIPPET_FILES)
+  set(snippets)
+  foreach(f IN LISTS files)
+    if(f MATCHES "\\.[ch]$")
+      list(APPEND snippets ${LIT_SNIPPETS}/${f})
+    endif()
+  endforeach()
+  list(JOIN snippets " " input)
   lit_docs_config(${docs}/programs.Doxyfile ${common}
     "PROJECT_NAME = \"The book's programs\""
     "PROJECT_BRIEF = \"Every program of the book and its support library\""
-    "INPUT = ${LIT_SNIPPETS}"
-    "RECURSIVE = YES" "FILE_PATTERNS = *.c *.h"
+    "INPUT = ${input}"
     "STRIP_FROM_PATH = ${LIT_SNIPPETS}"
     "OUTPUT_DIRECTORY = ${docs}/programs"
     "INPUT_FILTER = \"sh ${CMAKE_SOURCE_DIR}/tangle/doxygen-filter.sh\""
@@ -60,6 +69,7 @@ function(lit_docs)
     "WARNINGS = NO" "WARN_IF_UNDOCUMENTED = NO")
   add_custom_command(
     OUTPUT ${docs}/programs/html/index.html
+    COMMAND ${CMAKE_COMMAND} -E rm -rf ${docs}/programs/html
     COMMAND ${LIT_SHARED} ${DOXYGEN_EXECUTABLE} ${docs}/programs.Doxyfile
     DEPENDS ${snippets} ${docs}/programs.Doxyfile ${CMAKE_SOURCE_DIR}/tangle/doxygen-filter.sh
     COMMENT "Documenting the programs (Doxygen)"

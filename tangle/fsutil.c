@@ -62,7 +62,11 @@ static int write_all(int fd, const char *data, size_t len)
 
 char *staged_name(const char *path)
 {
-	return xasprintf("%s.tmp.%ld", path, (long)getpid());
+	static long pid;	/* tangle never forks: one pid for the whole run */
+
+	if (!pid)
+		pid = (long)getpid();
+	return xasprintf("%s.tmp.%ld", path, pid);
 }
 
 /* Create the temporary and give it the destination's first u->same bytes. */

@@ -80,56 +80,79 @@ static const char *parse_string(const char *p, char **out)
 	return p + 1;
 }
 
-int json_flat_parse(struct json_flat *j, const char *text)
+/*
+ * The members of the object at p (its '{'), each key prefixed with @p outer
+ * and a '.' when it is not NULL: one level of nesting is read flat
+ * ("inputs": {"a": "x"} gives the key "inputs.a"). Returns the end of the
+ * object, or NULL when it is not one.
+ */
+static const char *parse_members(struct json_flat *j, const char *p, const char *outer)
 {
-	const char *p = skip_ws(text);
-
-	memset(j, 0, sizeof(*j));
 	if (*p++ != '{')
-		return -1;
+		return NULL;
 	p = skip_ws(p);
 	if (*p == '}')
-		return *skip_ws(p + 1) ? -1 : 0;
+		return p + 1;
 	for (;;) {
 		char *key, *value = NULL;
 
 		p = skip_ws(p);
 		if (*p != '"' || !(p = parse_string(p, &key)))
-			goto fail;
+			return NULL;
+		if (outer) {
+			char *full = xasprintf("%s.%s", outer, key);
+
+			free(key);
+			key = full;
+		}
 		p = skip_ws(p);
 		if (*p++ != ':') {
 			free(key);
-			goto fail;
+			return NULL;
 		}
 		p = skip_ws(p);
-		if (*p == '"') {
-			if (!(p = parse_string(p, &value))) {
-				free(key);
-				goto fail;
-			}
+		if (*p == '{' && !outer) {
+			p = parse_members(j, p, key);
+			free(key);
+			if (!p)
+				return NULL;
 		} else {
-			size_t n = strcspn(p, ",} \t\r\n");
+			if (*p == '"') {
+				p = parse_string(p, &value);
+			} else {
+				size_t n = strcspn(p, ",} \t\r\n");
 
-			if (n == 0) {
-				free(key);
-				goto fail;
+				if (n == 0)
+					p = NULL;
+				else if (!(n == 4 && !strncmp(p, "null", 4)))
+					value = xstrndup(p, n);
+				if (p)
+					p += n;
 			}
-			if (!(n == 4 && !strncmp(p, "null", 4)))
-				value = xstrndup(p, n);
-			p += n;
+			if (!p) {
+				free(key);
+				return NULL;
+			}
+			strlist_take(&j->keys, key);
+			strlist_take(&j->values, value);
 		}
-		strlist_take(&j->keys, key);
-		strlist_take(&j->values, value);
 		p = skip_ws(p);
 		if (*p == ',') {
 			p++;
 			continue;
 		}
-		if (*p == '}' && !*skip_ws(p + 1))
-			return 0;
-		goto fail;
+		return *p == '}' ? p + 1 : NULL;
 	}
-fail:
+}
+
+int json_flat_parse(struct json_flat *j, const char *text)
+{
+	const char *p;
+
+	memset(j, 0, sizeof(*j));
+	p = parse_members(j, skip_ws(text), NULL);
+	if (p && !*skip_ws(p))
+		return 0;
 	json_flat_free(j);
 	return -1;
 }

@@ -1,8 +1,9 @@
 /**
  * @file json.h
  * @brief the flat JSON objects the toolchain writes and reads: one object
- * of string, number, boolean and null members, no nesting. Enough for a run's
- * metadata (build/out/ID.json) and no more.
+ * of string, number, boolean and null members, and objects of such members
+ * one level deep, read flat ("inputs": {"a": "x"} is the key "inputs.a").
+ * Enough for a run's record (build/out/ID.json, runrecord.h) and no more.
  */
 #ifndef TANGLE_JSON_H
 #define TANGLE_JSON_H
@@ -14,7 +15,7 @@
 /** Append @p s to @p b as a JSON string literal (with quotes). */
 void json_string(struct buf *b, const char *s);
 
-/** A parsed flat object: keys[i] maps to values[i] (NULL for null). */
+/** A parsed object, read flat: keys[i] maps to values[i] (NULL for null). */
 struct json_flat {
 	struct strlist keys; /**< member names, in the order written */
 	struct strlist values;	/**< strings unescaped; numbers and booleans as written */

@@ -40,6 +40,32 @@ else()
   set(LIT_RENDER_ALL)
 endif()
 
+# Every build tangles the book first. build.ninja depends on the manifest,
+# a byproduct of this step, so Ninja runs the step in its manifest phase,
+# before it looks at anything else: when the manifest comes out unchanged
+# (restat), Ninja stats every file afresh and goes on with the same graph,
+# so snippets and stamps that tangle rewrote are seen as changed; when it
+# changed (a program, run, figure or chapter came or went), CMake configures
+# again first. The step also refuses a build tree copied or moved elsewhere
+# (tangle/tangle-step.sh).
+get_filename_component(LIT_REAL_BINARY_DIR ${CMAKE_BINARY_DIR} REALPATH)
+add_custom_command(
+  OUTPUT ${LIT_GEN}/tangle.always
+  BYPRODUCTS ${LIT_GEN}/manifest.cmake
+  COMMAND sh ${CMAKE_SOURCE_DIR}/tangle/tangle-step.sh ${LIT_REAL_BINARY_DIR} ${CMAKE_SOURCE_DIR}
+          ${LIT_TOOLS}/tangle ${LIT_GEN}
+  COMMENT "Tangling the book"
+  VERBATIM)
+# Not part of "all": the manifest phase runs it, once per build.
+add_custom_target(lit_tangle DEPENDS ${LIT_GEN}/tangle.always)
+
+# A file of book/ as the build depends on it: its stamp, whose content is the
+# file's digest (written by tangle only when that changes).
+function(lit_stamp out file)
+  file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR}/book ${file})
+  set(${out} ${LIT_GEN}/stamps/${rel} PARENT_SCOPE)
+endfunction()
+
 # Map the library names tangle infers from #include lines to CMake targets.
 function(lit_link target scope)
   foreach(lib IN LISTS ARGN)
@@ -87,6 +113,7 @@ set(LIT_SANITIZE_asan -fsanitize=address,undefined -fno-omit-frame-pointer -g -O
 
 function(lit_program name)
   cmake_parse_arguments(A "" "CHAPTER;SOURCE" "LIBS;LABELS;VARIANTS" ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY LIT_BINARIES ${LIT_BIN}/${name})
   add_executable(prog_${name} ${LIT_SNIPPETS}/${A_SOURCE})
   set_target_properties(prog_${name} PROPERTIES
     OUTPUT_NAME ${name}
@@ -110,6 +137,7 @@ function(lit_program name)
       list(REMOVE_DUPLICATES libs)
     endif()
     add_executable(${target} ${sources})
+    set_property(GLOBAL APPEND PROPERTY LIT_BINARIES ${LIT_BIN}/${name}-${variant})
     set_target_properties(${target} PROPERTIES
       OUTPUT_NAME ${name}-${variant}
       RUNTIME_OUTPUT_DIRECTORY ${LIT_BIN}
@@ -124,6 +152,11 @@ endfunction()
 function(lit_run id)
   cmake_parse_arguments(A "" "CHAPTER;RANKS;TIMEOUT;SERIAL" "PROGRAMS;FILES;LABELS" ${ARGN})
   set(spec ${LIT_GEN}/runs/${id}.run)
+  foreach(dir ${LIT_OUT} ${LIT_TEST_OUT})
+    foreach(ext txt json failed.txt failed.json)
+      set_property(GLOBAL APPEND PROPERTY LIT_RUN_FILES ${dir}/${id}.${ext})
+    endforeach()
+  endforeach()
   set(programs)
   set(missing)
   foreach(p IN LISTS A_PROGRAMS)
@@ -190,6 +223,9 @@ function(lit_plot id)
   cmake_parse_arguments(A "" "CHAPTER;RUN" "" ${ARGN})
   set(spec ${LIT_GEN}/plots/${id}.plot)
   set(svg ${LIT_HTML}/figures/${id}.svg)
+  foreach(ext svg dat gp)
+    set_property(GLOBAL APPEND PROPERTY LIT_FIGURE_FILES ${LIT_HTML}/figures/${id}.${ext})
+  endforeach()
   add_custom_command(
     OUTPUT ${svg}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${LIT_HTML}/figures
@@ -206,6 +242,31 @@ function(lit_chapter slug)
   set_property(GLOBAL PROPERTY LIT_SOURCE_${slug} ${A_SOURCE})
 endfunction()
 
+# Every file tangle writes under snippets/ (the code reference documents them).
+function(lit_snippets)
+  set_property(GLOBAL APPEND PROPERTY LIT_SNIPPET_FILES ${ARGN})
+endfunction()
+
+# Remove from @dir the files matching the globs that are not in @keep: what
+# the book no longer defines (a deleted or renamed program, run, figure or
+# chapter) leaves nothing behind. Runs at configure, which follows every
+# change of the manifest.
+function(lit_prune dir)
+  cmake_parse_arguments(A "" "" "GLOBS;KEEP" ${ARGN})
+  set(patterns)
+  foreach(g IN LISTS A_GLOBS)
+    list(APPEND patterns ${dir}/${g})
+  endforeach()
+  file(GLOB present LIST_DIRECTORIES false ${patterns})
+  foreach(f IN LISTS present)
+    if(NOT f IN_LIST A_KEEP)
+      file(REMOVE ${f})
+      file(RELATIVE_PATH shown ${CMAKE_BINARY_DIR} ${f})
+      message(STATUS "Removed ${shown}: the book no longer defines it")
+    endif()
+  endforeach()
+endfunction()
+
 # Pages: meta (title, summary) per chapter, the woven Markdown, the HTML page,
 # the front page, and the whole book as one PDF.
 function(lit_finish)
@@ -213,20 +274,25 @@ function(lit_finish)
   set(assets ${CMAKE_SOURCE_DIR}/book/assets)
   set(weave ${LIT_TOOLS}/weave)
   set(index_src ${CMAKE_SOURCE_DIR}/book/index.md)
+  lit_stamp(index_stamp ${index_src})
+  foreach(asset page.html print.html front.html print.css)
+    lit_stamp(stamp_${asset} ${assets}/${asset})
+  endforeach()
 
   add_custom_command(
     OUTPUT ${LIT_MD}/index.meta.json
     COMMAND ${weave} meta ${index_src} ${LIT_MD}/index.meta.json
-    DEPENDS ${index_src} ${weave}
+    DEPENDS ${index_stamp} ${weave}
     COMMENT "Reading the front page"
     VERBATIM)
   set(metas ${LIT_MD}/index.meta.json)
   foreach(slug IN LISTS chapters)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
+    lit_stamp(stamp ${CMAKE_SOURCE_DIR}/${src})
     add_custom_command(
       OUTPUT ${LIT_MD}/${slug}.meta.json
       COMMAND ${weave} meta ${src} ${LIT_MD}/${slug}.meta.json
-      DEPENDS ${CMAKE_SOURCE_DIR}/${src} ${weave}
+      DEPENDS ${stamp} ${weave}
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Reading the title of ${slug}"
       VERBATIM)
@@ -238,10 +304,11 @@ function(lit_finish)
   set(copied)
   foreach(f IN LISTS asset_files)
     get_filename_component(name ${f} NAME)
+    lit_stamp(stamp ${f})
     add_custom_command(
       OUTPUT ${LIT_HTML}/assets/${name}
       COMMAND ${CMAKE_COMMAND} -E copy_if_different ${f} ${LIT_HTML}/assets/${name}
-      DEPENDS ${f}
+      DEPENDS ${stamp}
       VERBATIM)
     list(APPEND copied ${LIT_HTML}/assets/${name})
   endforeach()
@@ -254,13 +321,14 @@ function(lit_finish)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
     get_property(runs GLOBAL PROPERTY LIT_RUNS_${slug})
     get_property(figures GLOBAL PROPERTY LIT_FIGURES_${slug})
+    lit_stamp(stamp ${CMAKE_SOURCE_DIR}/${src})
     add_custom_command(
       OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
               --snippets-url ../../snippets --outputs-url ../out
-              --reference-url ../docs/programs/html ${metas}
-      DEPENDS ${CMAKE_SOURCE_DIR}/${src} ${weave} ${metas} ${runs}
+              --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN} ${metas}
+      DEPENDS ${stamp} ${weave} ${metas} ${runs}
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Weaving ${slug}"
       VERBATIM)
@@ -269,7 +337,7 @@ function(lit_finish)
       COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/${slug}.yaml
               -o ${LIT_HTML}/${slug}.html.tmp ${LIT_MD}/${slug}.md
       COMMAND ${LIT_REPLACE} ${LIT_HTML}/${slug}.html.tmp ${LIT_HTML}/${slug}.html
-      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/page.html ${figures}
+      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${stamp_page.html} ${figures}
       COMMENT "Rendering html/${slug}.html"
       VERBATIM)
     list(APPEND pages ${LIT_HTML}/${slug}.html)
@@ -281,7 +349,7 @@ function(lit_finish)
     OUTPUT ${LIT_MD}/index.md ${LIT_MD}/index.yaml
     COMMAND ${weave} index ${index_src} --out ${LIT_MD}/index.md
             --page ${LIT_MD}/index.yaml ${metas}
-    DEPENDS ${index_src} ${weave} ${metas}
+    DEPENDS ${index_stamp} ${weave} ${metas}
     COMMENT "Weaving the front page"
     VERBATIM)
   add_custom_command(
@@ -289,7 +357,7 @@ function(lit_finish)
     COMMAND ${pandoc_html} --metadata-file ${LIT_MD}/index.yaml
             -o ${LIT_HTML}/index.html.tmp ${LIT_MD}/index.md
     COMMAND ${LIT_REPLACE} ${LIT_HTML}/index.html.tmp ${LIT_HTML}/index.html
-    DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${assets}/page.html
+    DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${stamp_page.html}
     COMMENT "Rendering html/index.html"
     VERBATIM)
   add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
@@ -330,7 +398,7 @@ function(lit_finish)
               -o ${print_html}.tmp ${LIT_MD}/${slug}.md
       COMMAND sed -E -i -f ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed ${print_html}.tmp
       COMMAND ${LIT_REPLACE} ${print_html}.tmp ${print_html}
-      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${assets}/print.html
+      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${stamp_print.html}
               ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed
       COMMENT "Rendering html/${slug}.print.html"
       VERBATIM)
@@ -338,7 +406,7 @@ function(lit_finish)
       OUTPUT ${LIT_PDF}/${slug}.pdf
       COMMAND ${LIT_SHARED} weasyprint --quiet -s ${start} ${print_html} ${LIT_PDF}/${slug}.pdf.tmp
       COMMAND ${CMAKE_COMMAND} -E rename ${LIT_PDF}/${slug}.pdf.tmp ${LIT_PDF}/${slug}.pdf
-      DEPENDS ${print_html} ${start} ${assets}/print.css ${figures}
+      DEPENDS ${print_html} ${start} ${stamp_print.css} ${figures}
       COMMENT "Laying out pdf/${slug}.pdf (WeasyPrint)"
       VERBATIM)
     add_custom_command(
@@ -353,9 +421,31 @@ function(lit_finish)
     OUTPUT ${LIT_PDF}/book.pdf
     COMMAND ${LIT_SHARED} ${pdfbook} assemble --meta ${LIT_MD}/index.meta.json --front ${assets}/front.html
             --css ${assets}/print.css ${LIT_PDF}/book.pdf ${chapter_pdfs}
-    DEPENDS ${chapter_pdfs} ${LIT_MD}/index.meta.json ${assets}/front.html ${assets}/print.css
+    DEPENDS ${chapter_pdfs} ${LIT_MD}/index.meta.json ${stamp_front.html} ${stamp_print.css}
             ${CMAKE_SOURCE_DIR}/tangle/pdfbook.py
     COMMENT "Assembling pdf/book.pdf"
     VERBATIM)
   add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf ${chapter_pdfs})
+
+  # What the book no longer defines goes.
+  get_property(binaries GLOBAL PROPERTY LIT_BINARIES)
+  get_property(run_files GLOBAL PROPERTY LIT_RUN_FILES)
+  get_property(figure_files GLOBAL PROPERTY LIT_FIGURE_FILES)
+  set(pages ${LIT_HTML}/index.html)
+  set(md ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${LIT_MD}/index.meta.json)
+  # book.pdf.front.*: pdfbook.py's front matter, kept to be laid out again only when it changes.
+  set(pdfs ${LIT_PDF}/book.pdf ${LIT_PDF}/book.pdf.front.html ${LIT_PDF}/book.pdf.front.pdf)
+  foreach(slug IN LISTS chapters)
+    list(APPEND pages ${LIT_HTML}/${slug}.html ${LIT_HTML}/${slug}.print.html)
+    list(APPEND md ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.meta.json)
+    list(APPEND pdfs ${LIT_PDF}/${slug}.pdf ${LIT_PDF}/${slug}.pages ${LIT_PDF}/${slug}.start.css)
+  endforeach()
+  lit_prune(${LIT_BIN} GLOBS * KEEP ${binaries})
+  lit_prune(${LIT_OUT} GLOBS * KEEP ${run_files})
+  lit_prune(${LIT_TEST_OUT} GLOBS * KEEP ${run_files})
+  lit_prune(${LIT_HTML}/figures GLOBS * KEEP ${figure_files})
+  lit_prune(${LIT_HTML} GLOBS *.html *.tmp KEEP ${pages})
+  lit_prune(${LIT_HTML}/assets GLOBS * KEEP ${copied})
+  lit_prune(${LIT_MD} GLOBS * KEEP ${md})
+  lit_prune(${LIT_PDF} GLOBS * KEEP ${pdfs})
 endfunction()

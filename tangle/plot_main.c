@@ -7,8 +7,10 @@
  * data rows, the gnuplot script), writes the matching rows of DIR/RUN.txt to
  * FIGURE.dat, and runs gnuplot on the script with a prelude that sets the SVG
  * terminal and defines DATA (the rows) and OUTPUT (the whole capture). The
- * SVG appears atomically, and only when gnuplot succeeded and at least one
- * row matched; errors are reported at the plot's chapter line.
+ * SVG names the run and its record's digest in a <desc>, so the provenance
+ * test can tell that a figure is of the current output. It appears
+ * atomically, and only when gnuplot succeeded and at least one row matched;
+ * errors are reported at the plot's chapter line.
  */
 #include <errno.h>
 #include <regex.h>
@@ -19,6 +21,9 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "runrecord.h"
+#include "runspec.h"
+#include "specfile.h"
 #include "util.h"
 
 static void usage(void)
@@ -27,26 +32,20 @@ static void usage(void)
 	exit(2);
 }
 
-/* "book/01-x.md 120" from ID.loc, for messages. */
+/* "book/01-x.md:120" from ID.loc, for messages; the spec itself without one. */
 static char *location(const char *spec)
 {
-	char *loc = xasprintf("%.*s.loc", (int)(strlen(spec) - 5), spec);
-	struct buf text = {0};
-	char *result;
+	char *chapter;
+	int line;
 
-	if (read_file(loc, &text) == 0 && text.len) {
-		char *sp = strrchr(text.data, ' ');
+	if (location_load(spec, &chapter, &line) < 0)
+		return xstrdup(spec);
+	{
+		char *where = xasprintf("%s:%d", chapter, line);
 
-		if (sp)
-			*sp = ':';
-		text.data[strcspn(text.data, "\n")] = '\0';
-		result = buf_detach(&text);
-	} else {
-		result = xstrdup(spec);
+		free(chapter);
+		return where;
 	}
-	buf_free(&text);
-	free(loc);
-	return result;
 }
 
 /* The value of attribute @p name (quoted with ' or ") in @p el, or NULL. */
@@ -193,11 +192,33 @@ static void inline_point_markers(const char *svg, struct buf *out)
 	strlist_free(&m.elements);
 }
 
+/*
+ * Say in the figure which output it was drawn from: a <desc> after the
+ * opening <svg> element holding the run and its record's digest, which the
+ * provenance test compares with the run's current record.
+ */
+static void mark_provenance(struct buf *svg, const char *run, const char *digest)
+{
+	const char *open = svg->data ? strstr(svg->data, "<svg") : NULL;
+	const char *end = open ? strchr(open, '>') : NULL;
+	struct buf out = {0};
+
+	if (!end)
+		return;
+	buf_add(&out, svg->data, (size_t)(end - svg->data) + 1);
+	buf_printf(&out, "\n<desc>Drawn from the output of run %s, digest %s</desc>", run, digest);
+	buf_puts(&out, end + 1);
+	buf_free(svg);
+	*svg = out;
+}
+
 int main(int argc, char **argv)
 {
 	const char *spec = NULL, *captures = NULL, *out = NULL;
-	struct buf text = {0}, capture = {0}, rows = {0}, script = {0};
-	char *where, *run, *data, *body, *capture_path, *dat, *gp, *tmp;
+	struct buf capture = {0}, rows = {0}, script = {0};
+	char *where, *run, *data, *body, *capture_path, *dat, *gp, *tmp, *why;
+	struct plot_file pf;
+	struct run_record rec;
 	regex_t rx;
 	int status, nrows = 0;
 	pid_t pid;
@@ -215,28 +236,24 @@ int main(int argc, char **argv)
 	if (!spec || !captures || !out || !ends_with(spec, ".plot") || !ends_with(out, ".svg"))
 		usage();
 	where = location(spec);
-	if (read_file(spec, &text) < 0 || !text.data || strncmp(text.data, "run ", 4)) {
-		fprintf(stderr, "%s: error: cannot read the plot spec %s; re-run tangle\n", where, spec);
-		return 1;
-	}
-	run = text.data + 4;
-	data = strchr(run, '\n');
-	if (!data || strncmp(data + 1, "data ", 5) || !(body = strchr(data + 1, '\n'))) {
-		fprintf(stderr, "%s: error: malformed plot spec %s\n", where, spec);
-		return 1;
-	}
-	*data = '\0';
-	data += 6;
-	*body++ = '\0';
-
-	capture_path = xasprintf("%s/%s.txt", captures, run);
-	if (read_file(capture_path, &capture) < 0) {
-		fprintf(stderr, "%s: error: no capture %s for run %s: %s\n", where, capture_path, run,
+	if (plot_file_load(spec, &pf) < 0) {
+		fprintf(stderr, "%s: error: cannot read the plot spec %s: %s; re-run tangle\n", where, spec,
 			strerror(errno));
 		return 1;
 	}
-	if (regcomp(&rx, data, REG_EXTENDED | REG_NOSUB) != 0) {
-		fprintf(stderr, "%s: error: bad regular expression in data=\n", where);
+	run = pf.run;
+	data = pf.data;
+	body = pf.script.data ? pf.script.data : "";
+	if (run_record_load(captures, run, &rec, &capture, &why) < 0) {
+		fprintf(stderr, "%s: error: no output of run %s to plot: %s\n", where, run, why);
+		return 1;
+	}
+	capture_path = xasprintf("%s/%s.txt", captures, run);
+	/* data= matches characters, as the expectations of runs do (runspec.h). */
+	if (regex_compile(&rx, data, REG_NOSUB) != 0) {
+		fprintf(stderr, "%s: error: bad regular expression in data=%s%s\n", where,
+			regex_locale_problem() ? ": " : "",
+			regex_locale_problem() ? regex_locale_problem() : "");
 		return 1;
 	}
 	for (char *line = capture.data; line && *line;) {
@@ -244,7 +261,7 @@ int main(int argc, char **argv)
 
 		if (nl)
 			*nl = '\0';
-		if (regexec(&rx, line, 0, NULL, 0) == 0) {
+		if (regex_matches(&rx, line)) {
 			buf_printf(&rows, "%s\n", line);
 			nrows++;
 		}
@@ -295,6 +312,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		inline_point_markers(svg.data, &fixed);
+		mark_provenance(&fixed, run, rec.digest);
 		if (write_atomic(tmp, fixed.data, fixed.len) < 0) {
 			fprintf(stderr, "%s: error: cannot write %s: %s\n", where, tmp, strerror(errno));
 			unlink(tmp);
@@ -313,7 +331,8 @@ int main(int argc, char **argv)
 	free(dat);
 	free(gp);
 	free(tmp);
-	buf_free(&text);
+	plot_file_free(&pf);
+	run_record_free(&rec);
 	buf_free(&rows);
 	buf_free(&script);
 	return 0;

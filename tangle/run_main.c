@@ -6,15 +6,20 @@
  *       [--skip-exit N] [--quiet]
  *
  * The command is run exactly as the chapter shows it, from the repository
- * root (--root); "build/bin/" at the start of a word is replaced by --bindir
- * so that the sanitizer builds run their own binaries. Open MPI's settings for
+ * root (--root). A sanitizer build (--bindir other than ROOT/build/bin) runs
+ * it in a shadow of the root whose build/bin is --bindir, so every spelling
+ * of a program reaches that build's binary. Open MPI's settings for
  * running as root and oversubscribing cores are added to the environment,
  * so the command in the book stays the plain one, and each run gets a
  * session directory of its own for Open MPI (OMPI_MCA_orte_tmpdir_base),
  * removed when it ends, so that runs started at the same time never race.
  *
- * On success writes DIR/ID.txt (the output) and DIR/ID.json (how it ended,
- * wall time, provenance) atomically and exits 0. When an expectation fails,
+ * Before the command starts, the record takes the digest of everything the
+ * run is made from (runrecord.h): the block, the programs, their snippets,
+ * the files; a program that is not built yet stops it (exit 2).
+ *
+ * On success writes DIR/ID.txt (the output) and DIR/ID.json (its record:
+ * how it ended, wall time, machine, provenance) atomically and exits 0. When an expectation fails,
  * the capture goes to DIR/ID.failed.txt and .json instead, the old capture
  * is removed (a stale output must never be woven into the book), each failure
  * is reported at its chapter line, and the exit status is 1.
@@ -35,6 +40,7 @@
  * another run of the book competes for the cores.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -43,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,8 +58,10 @@
 #include "capture.h"
 #include "diag.h"
 #include "fsutil.h"
-#include "json.h"
+#include "runrecord.h"
 #include "runspec.h"
+#include "sha256.h"
+#include "specfile.h"
 
 struct options {
 	const char *spec;
@@ -84,61 +93,33 @@ static char *id_of(const char *spec)
 	return ends_with(base, ".run") ? xstrndup(base, strlen(base) - 4) : xstrdup(base);
 }
 
-/* Chapter path and fence line from ID.loc; defaults to the spec itself. */
-static void read_location(const char *spec, char **chapter, int *line)
-{
-	char *loc = xstrndup(spec, strlen(spec) - (ends_with(spec, ".run") ? 4 : 0));
-	struct buf text = {0};
-	char *path = loc;
-
-	loc = xasprintf("%s.loc", path);
-	free(path);
-	*chapter = xstrdup(spec);
-	*line = 0;
-	if (read_file(loc, &text) == 0 && text.len) {
-		char *sp = strrchr(text.data, ' ');
-
-		if (sp) {
-			free(*chapter);
-			*chapter = xstrndup(text.data, (size_t)(sp - text.data));
-			*line = atoi(sp + 1);
-		}
-	}
-	buf_free(&text);
-	free(loc);
-}
-
-/* Parse the spec file: the attribute line, then the block body. */
-static int load_spec(const char *spec, const char *chapter, int fence_line,
-		     struct runspec *r, struct buf *text, struct diag *d)
+/* Parse the block of a run file: its attribute line, then its body. */
+static int parse_block(const struct buf *block, const char *chapter, int fence_line,
+		       struct runspec *r, struct diag *d)
 {
 	struct attrs a;
 	struct arena mem = {0};
 	struct line *lines = NULL;
+	const char *text = block->data ? block->data : "";
+	const char *nl = memchr(text, '\n', block->len);
 	size_t n = 0, start;
-	char *nl;
 	int rc;
 
-	if (read_file(spec, text) < 0) {
-		diag_error(d, spec, 0, 0, "cannot read the run spec: %s", strerror(errno));
-		return -1;
-	}
-	nl = memchr(text->data ? text->data : "", '\n', text->len);
 	if (!nl) {
-		diag_error(d, spec, 0, 0, "a run spec starts with an attribute line");
+		diag_error(d, chapter, fence_line, 0, "the run's block has no attribute line");
 		return -1;
 	}
-	if (attrs_parse(&a, &mem, text->data, (size_t)(nl - text->data), chapter, fence_line, 1, d) < 0) {
+	if (attrs_parse(&a, &mem, text, (size_t)(nl - text), chapter, fence_line, 1, d) < 0) {
 		arena_free(&mem);
 		return -1;
 	}
-	start = (size_t)(nl - text->data) + 1;
-	while (start < text->len) {
-		char *e = memchr(text->data + start, '\n', text->len - start);
-		size_t end = e ? (size_t)(e - text->data) : text->len;
+	start = (size_t)(nl - text) + 1;
+	while (start < block->len) {
+		const char *e = memchr(text + start, '\n', block->len - start);
+		size_t end = e ? (size_t)(e - text) : block->len;
 
 		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
-		lines[n] = (struct line){.text = text->data + start, .len = end - start,
+		lines[n] = (struct line){.text = text + start, .len = end - start,
 					 .lineno = fence_line + 1 + (int)n};
 		n++;
 		start = end + 1;
@@ -149,25 +130,56 @@ static int load_spec(const char *spec, const char *chapter, int fence_line,
 	return rc;
 }
 
-/* Replace "build/bin/" at the start of a word by bindir + "/". */
-static char *rewrite_command(const char *cmd, const char *bindir)
+/*
+ * What the run is made from, by content, into @p rec: the block, and each
+ * program (as build/bin/NAME, read from @p bindir), the snippets it is built
+ * from and the files the command uses (read under @p root). -1 when one of
+ * them cannot be read (a program not built yet), said on stderr.
+ */
+static int record_inputs(const struct run_file *f, const char *root, const char *bindir,
+			 const char *id, struct run_record *rec)
 {
-	struct buf b = {0};
-	const char *p = cmd;
+	char hex[SHA256_HEX];
+	int rc = 0;
 
-	if (!bindir || !strcmp(bindir, "build/bin"))
-		return xstrdup(cmd);
-	while (*p) {
-		bool word_start = p == cmd || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '=';
+	sha256_hex(f->block.data ? f->block.data : "", f->block.len, rec->block_sha256);
+	for (size_t i = 0; i < f->nprograms; i++) {
+		const struct spec_program *p = &f->programs[i];
+		char *path = xasprintf("%s/%s", bindir, p->name), *shown = xasprintf("build/bin/%s", p->name);
 
-		if (word_start && starts_with(p, "build/bin/")) {
-			buf_printf(&b, "%s/", bindir);
-			p += 10;
+		if (sha256_file(path, hex) < 0) {
+			fprintf(stderr, "run: %s: cannot read %s: %s (the build makes it before the run)\n",
+				id, path, strerror(errno));
+			rc = -1;
 		} else {
-			buf_putc(&b, *p++);
+			run_record_add_input(rec, shown, hex);
+		}
+		free(path);
+		free(shown);
+		for (size_t k = 0; k < p->sources.len; k++) {
+			char *src = xasprintf("%s/snippets/%s", root, p->sources.items[k]);
+
+			if (sha256_file(src, hex) < 0) {
+				fprintf(stderr, "run: %s: cannot read %s: %s\n", id, src, strerror(errno));
+				rc = -1;
+			} else {
+				run_record_add_input(rec, src + strlen(root) + 1, hex);
+			}
+			free(src);
 		}
 	}
-	return buf_detach(&b);
+	for (size_t i = 0; i < f->files.len; i++) {
+		char *file = xasprintf("%s/%s", root, f->files.items[i]);
+
+		if (sha256_file(file, hex) < 0) {
+			fprintf(stderr, "run: %s: cannot read %s: %s\n", id, file, strerror(errno));
+			rc = -1;
+		} else {
+			run_record_add_input(rec, f->files.items[i], hex);
+		}
+		free(file);
+	}
+	return rc;
 }
 
 static char *cpu_model(void)
@@ -190,59 +202,37 @@ static char *cpu_model(void)
 	return result;
 }
 
-static void put_str(struct buf *j, const char *key, const char *value, bool more)
+/* How the run went and where, into @p rec (its inputs are there already). */
+static void fill_record(struct run_record *rec, const char *id, const char *chapter, int line,
+			const struct runspec *r, const struct capture_result *c,
+			const struct options *o, time_t started, int failures, bool skipped)
 {
-	buf_printf(j, "  \"%s\": ", key);
-	if (value)
-		json_string(j, value);
-	else
-		buf_puts(j, "null");
-	buf_puts(j, more ? ",\n" : "\n");
-}
-
-static char *metadata(const char *id, const char *chapter, int line, const struct runspec *r,
-		      const struct capture_result *c, const struct options *o, time_t started,
-		      int failures, bool skipped)
-{
-	struct buf j = {0};
-	char date[32], *cpu = cpu_model(), *kernel;
+	char date[32];
 	struct utsname u;
 
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
-	kernel = uname(&u) == 0 ? xasprintf("%s %s", u.sysname, u.release) : xstrdup("unknown");
-	buf_puts(&j, "{\n");
-	put_str(&j, "id", id, true);
-	put_str(&j, "command", r->command, true);
-	buf_printf(&j, "  \"source\": ");
-	{
-		char *src = xasprintf("%s:%d", chapter, r->command_line ? r->command_line : line);
-
-		json_string(&j, src);
-		free(src);
-	}
-	buf_puts(&j, ",\n");
-	buf_printf(&j, "  \"exit_status\": %d,\n", c->signal ? -1 : c->exit_status);
-	put_str(&j, "signal", c->signal ? (signal_name(c->signal) ? signal_name(c->signal) : "unknown") : NULL, true);
-	buf_printf(&j, "  \"timed_out\": %s,\n", c->timed_out ? "true" : "false");
-	buf_printf(&j, "  \"timeout\": %g,\n", r->timeout);
-	buf_printf(&j, "  \"wall_seconds\": %.3f,\n", c->wall);
-	buf_printf(&j, "  \"output_bytes\": %zu,\n", c->output.len + c->dropped);
-	buf_printf(&j, "  \"dropped_bytes\": %zu,\n", c->dropped);
-	buf_printf(&j, "  \"leftover_processes\": %d,\n", c->leftovers);
-	buf_printf(&j, "  \"volatile\": %s,\n", r->is_volatile ? "true" : "false");
-	buf_printf(&j, "  \"hangs\": %s,\n", r->hangs ? "true" : "false");
-	buf_printf(&j, "  \"skipped\": %s,\n", skipped ? "true" : "false");
-	buf_printf(&j, "  \"failures\": %d,\n", failures);
-	put_str(&j, "date", date, true);
-	buf_printf(&j, "  \"cores\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
-	put_str(&j, "cpu", cpu, true);
-	put_str(&j, "kernel", kernel, true);
-	put_str(&j, "compiler", o->compiler, true);
-	put_str(&j, "variant", o->variant, false);
-	buf_puts(&j, "}\n");
-	free(cpu);
-	free(kernel);
-	return buf_detach(&j);
+	rec->id = xstrdup(id);
+	rec->command = xstrdup(r->command);
+	rec->source = xasprintf("%s:%d", chapter, r->command_line ? r->command_line : line);
+	rec->exit_status = c->signal ? -1 : c->exit_status;
+	rec->signal = c->signal ? xstrdup(signal_name(c->signal) ? signal_name(c->signal) : "unknown") : NULL;
+	rec->timed_out = c->timed_out;
+	rec->timeout = r->timeout;
+	rec->wall = c->wall;
+	rec->output_bytes = c->output.len + c->dropped;
+	rec->dropped_bytes = c->dropped;
+	rec->leftovers = c->leftovers;
+	rec->is_volatile = r->is_volatile;
+	rec->hangs = r->hangs;
+	rec->skipped = skipped;
+	rec->failures = failures;
+	rec->date = xstrdup(date);
+	rec->cores = sysconf(_SC_NPROCESSORS_ONLN);
+	rec->cpu = cpu_model();
+	rec->kernel = uname(&u) == 0 ? xasprintf("%s %s", u.sysname, u.release) : xstrdup("unknown");
+	rec->compiler = o->compiler ? xstrdup(o->compiler) : NULL;
+	rec->variant = o->variant ? xstrdup(o->variant) : NULL;
+	run_record_seal(rec, c->output.data ? c->output.data : "", c->output.len);
 }
 
 /*
@@ -286,6 +276,58 @@ static char *private_tmpdir(void)
 	return dir;
 }
 
+/*
+ * A sanitizer build runs its own binaries, with the command exactly as the
+ * book shows it: the command runs in a shadow of the repository, a
+ * directory whose entries link to the root's, but for build/bin, which
+ * links to @p bindir. Every spelling (build/bin/x, cd build && ./bin/x, a
+ * script) then reaches the same binaries. Returns the shadow, or NULL when
+ * none is needed (bindir is ROOT/build/bin) or it cannot be made (said on
+ * stderr; *failed is set).
+ */
+static char *shadow_root(const char *root, const char *bindir, bool *failed)
+{
+	char *real_root = realpath(root ? root : ".", NULL), *real_bin = realpath(bindir, NULL);
+	char *own = real_root ? xasprintf("%s/build/bin", real_root) : NULL, *dir = NULL;
+	DIR *top;
+	struct dirent *e;
+
+	*failed = false;
+	if (!real_root || !real_bin || !strcmp(own, real_bin))
+		goto done;
+	dir = private_tmpdir();
+	*failed = !dir || !(top = opendir(real_root));
+	if (*failed)
+		goto done;
+	while ((e = readdir(top))) {
+		char *from, *to;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "build"))
+			continue;
+		from = xasprintf("%s/%s", real_root, e->d_name);
+		to = xasprintf("%s/%s", dir, e->d_name);
+		*failed |= symlink(from, to) < 0;
+		free(from);
+		free(to);
+	}
+	closedir(top);
+	{
+		char *build = xasprintf("%s/build", dir), *bin = xasprintf("%s/build/bin", dir);
+
+		*failed |= mkdir(build, 0755) < 0 || symlink(real_bin, bin) < 0;
+		free(build);
+		free(bin);
+	}
+done:
+	if (*failed)
+		fprintf(stderr, "run: cannot make a shadow of %s with build/bin -> %s: %s\n",
+			root ? root : ".", bindir, strerror(errno));
+	free(real_root);
+	free(real_bin);
+	free(own);
+	return dir;
+}
+
 static int take_lock(const char *path, bool exclusive)
 {
 	int fd;
@@ -319,13 +361,15 @@ int main(int argc, char **argv)
 {
 	struct options o = {0};
 	struct runspec r;
-	struct buf spec_text = {0};
+	struct run_file spec;
+	struct run_record rec = {0};
 	struct capture_opts co = {0};
 	struct capture_result c;
 	struct diag d;
-	char *id, *chapter, *cmd, *meta, *txt_path, *json_path, *fail_txt, *fail_json;
-	int fence_line, failures, lock_fd;
-	bool skipped;
+	struct buf json = {0};
+	char *id, *chapter = NULL, *txt_path, *json_path, *fail_txt, *fail_json, *shadow;
+	int fence_line = 0, failures, lock_fd;
+	bool skipped, shadow_failed;
 	time_t started;
 	char *tmpdir, *session = NULL, *env[8];
 	size_t nenv = 0;
@@ -369,6 +413,10 @@ int main(int argc, char **argv)
 	}
 	if (!o.spec || !o.out)
 		usage();
+	if (!o.root)
+		o.root = ".";
+	if (!o.bindir)
+		o.bindir = "build/bin";
 	/*
 	 * Open MPI's settings for the build's own runs, so that the commands in
 	 * the book stay the plain ones: more ranks than cores; no grace period
@@ -387,14 +435,24 @@ int main(int argc, char **argv)
 
 	diag_init(&d, stderr);
 	id = id_of(o.spec);
-	read_location(o.spec, &chapter, &fence_line);
-	if (load_spec(o.spec, chapter, fence_line, &r, &spec_text, &d) < 0) {
-		fprintf(stderr, "run: %s: the spec does not parse; re-run tangle\n", id);
+	if (location_load(o.spec, &chapter, &fence_line) < 0)
+		chapter = xstrdup(o.spec);
+	if (run_file_load(o.spec, &spec) < 0) {
+		fprintf(stderr, "run: %s: cannot read the run file %s: %s; re-run tangle\n", id, o.spec,
+			strerror(errno));
 		return 2;
 	}
-	cmd = rewrite_command(r.command, o.bindir);
-	co.command = cmd;
-	co.cwd = o.root;
+	if (parse_block(&spec.block, chapter, fence_line, &r, &d) < 0) {
+		fprintf(stderr, "run: %s: the run's block does not parse; re-run tangle\n", id);
+		return 2;
+	}
+	if (record_inputs(&spec, o.root, o.bindir, id, &rec) < 0)
+		return 2;
+	co.command = r.command;
+	shadow = shadow_root(o.root, o.bindir, &shadow_failed);
+	if (shadow_failed)
+		return 2;
+	co.cwd = shadow ? shadow : o.root;
 	/*
 	 * Sanitizer builds run several times slower: their timeouts are scaled.
 	 * A run that must hang keeps its own, since it waits for nothing.
@@ -430,7 +488,7 @@ int main(int argc, char **argv)
 	lock_fd = take_lock(o.lock, r.is_volatile);
 	started = time(NULL);
 	if (capture_run(&co, &c) < 0) {
-		fprintf(stderr, "run: %s: cannot start /bin/sh: %s\n", id, strerror(errno));
+		fprintf(stderr, "run: %s: cannot start the command: %s\n", id, strerror(errno));
 		return 2;
 	}
 	if (lock_fd >= 0)
@@ -439,6 +497,10 @@ int main(int argc, char **argv)
 		remove_tree(tmpdir);
 		free(session);
 		free(tmpdir);
+	}
+	if (shadow) {
+		remove_tree(shadow);
+		free(shadow);
 	}
 	if (capture_stop) {
 		/* Nothing written: the outputs stay as they were. */
@@ -463,7 +525,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s:%d: warning: the output was cut at %zu bytes (%zu more dropped)\n",
 			chapter, r.command_line, c.output.len, c.dropped);
 
-	meta = metadata(id, chapter, fence_line, &r, &c, &o, started, failures, skipped);
+	fill_record(&rec, id, chapter, fence_line, &r, &c, &o, started, failures, skipped);
+	run_record_write(&rec, &json);
 	txt_path = xasprintf("%s/%s.txt", o.out, id);
 	json_path = xasprintf("%s/%s.json", o.out, id);
 	fail_txt = xasprintf("%s/%s.failed.txt", o.out, id);
@@ -471,7 +534,7 @@ int main(int argc, char **argv)
 	if (failures == 0) {
 		/* The .txt first: a present .json means a complete pair. */
 		if (write_atomic(txt_path, c.output.data ? c.output.data : "", c.output.len) < 0 ||
-		    write_atomic(json_path, meta, strlen(meta)) < 0) {
+		    write_atomic(json_path, json.data, json.len) < 0) {
 			fprintf(stderr, "run: %s: cannot write %s: %s\n", id, o.out, strerror(errno));
 			return 2;
 		}
@@ -487,21 +550,21 @@ int main(int argc, char **argv)
 		unlink(json_path);
 		unlink(txt_path);
 		write_atomic(fail_txt, c.output.data ? c.output.data : "", c.output.len);
-		write_atomic(fail_json, meta, strlen(meta));
+		write_atomic(fail_json, json.data, json.len);
 		show_tail(&c.output);
 		fprintf(stderr, "run  %-28s FAILED: %d expectation%s of %s:%d not met; output in %s\n",
 			id, failures, failures == 1 ? "" : "s", chapter, fence_line, fail_txt);
 	}
-	free(meta);
+	buf_free(&json);
 	free(txt_path);
 	free(json_path);
 	free(fail_txt);
 	free(fail_json);
-	free(cmd);
 	free(id);
 	free(chapter);
 	capture_result_free(&c);
 	runspec_free(&r);
-	buf_free(&spec_text);
+	run_file_free(&spec);
+	run_record_free(&rec);
 	return failures ? 1 : skipped ? o.skip_exit : 0;
 }

@@ -1,13 +1,75 @@
 /* runspec.c - see runspec.h. */
 #include "runspec.h"
 
+#include "command.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
+#include <pthread.h>
 #include <regex.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The locale regular expressions are compiled and run in, loaded once:
+ * C.UTF-8, named explicitly, so that neither LANG nor LC_ALL nor LC_CTYPE of
+ * whoever runs the build changes what a pattern matches. glibc's regcomp()
+ * and regexec() read the calling thread's locale, which uselocale() sets for
+ * the duration of one call. (The tools are linked statically: static glibc
+ * loads locale files as the shared one does; it is gconv and NSS that it
+ * cannot load, and no regex needs them.)
+ */
+static locale_t utf8;
+static int utf8_errno;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void load_utf8(void)
+{
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	utf8_errno = utf8 ? 0 : errno;
+}
+
+static locale_t utf8_locale(void)
+{
+	pthread_once(&utf8_once, load_utf8);
+	if (!utf8)
+		errno = utf8_errno;
+	return utf8;
+}
+
+const char *regex_locale_problem(void)
+{
+	return utf8_locale() ? NULL :
+	       "the C.UTF-8 locale cannot be loaded (glibc's, in /usr/lib/locale/C.utf8), so "
+	       "regular expressions cannot match characters of UTF-8 output";
+}
+
+int regex_compile(regex_t *rx, const char *re, int cflags)
+{
+	locale_t loc = utf8_locale(), old;
+	int rc;
+
+	if (!loc)
+		return -1;
+	old = uselocale(loc);
+	rc = regcomp(rx, re, REG_EXTENDED | cflags);
+	uselocale(old);
+	return rc;
+}
+
+bool regex_matches(const regex_t *rx, const char *s)
+{
+	/* Compiled by regex_compile(), so the locale is loaded. */
+	locale_t old = uselocale(utf8_locale());
+	int rc = regexec(rx, s, 0, NULL, 0);
+
+	uselocale(old);
+	return rc == 0;
+}
 
 static const struct {
 	const char *name;
@@ -166,10 +228,14 @@ static int check_regex(const char *re, const char *path, int line, int col, stru
 		diag_error(d, path, line, col, "bad regular expression '%s': %s", re, problem);
 		return -1;
 	}
-	rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+	rc = regex_compile(&rx, re, REG_NOSUB);
 	if (rc == 0) {
 		regfree(&rx);
 		return 0;
+	}
+	if (rc < 0) {
+		diag_error(d, path, line, col, "%s", regex_locale_problem());
+		return -1;
 	}
 	regerror(rc, &rx, msg, sizeof(msg));
 	diag_error(d, path, line, col, "bad regular expression '%s': %s", re, msg);
@@ -269,6 +335,11 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 	if ((v = attrs_get(a, "labels"))) {
 		const char *p = v;
 
+		for (const char *q = v; *q; q++)
+			if (!isalnum((unsigned char)*q) && *q != '-' && *q != '_' && *q != ' ')
+				diag_error(d, path, line, attrs_col(a, "labels"),
+					   "labels are words of letters, digits, '-' and '_', not '%s'", v);
+
 		while (*p) {
 			size_t n;
 
@@ -285,56 +356,6 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 	if (r->hangs && (r->signal || attrs_get(a, "exit")))
 		diag_error(d, path, line, 0,
 			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
-}
-
-/*
- * Programs are the build/bin/NAME words, files the snippets/PATH words (the
- * run depends on them too); ranks come from mpiexec -n N, where
- * mpiexec may follow a wrapper ("sh cluster.sh mpiexec -n 6 ...").
- */
-static void scan_command(struct runspec *r)
-{
-	const char *p = r->command;
-	bool mpi = false, want_ranks = false;
-
-	r->ranks = 1;
-	while (*p) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		n = strcspn(p, " \t");
-		if (!n)
-			break;
-		if ((n == 7 && !memcmp(p, "mpiexec", 7)) || (n == 6 && !memcmp(p, "mpirun", 6)))
-			mpi = true;
-		if (want_ranks) {
-			long ranks = strtol(p, NULL, 10);
-
-			if (ranks > 0 && ranks < 1024)
-				r->ranks = (int)ranks;
-			want_ranks = false;
-		}
-		if (mpi && ((n == 2 && !memcmp(p, "-n", 2)) || (n == 3 && !memcmp(p, "-np", 3))))
-			want_ranks = true;
-		if (n > 9 && !memcmp(p, "snippets/", 9)) {
-			char *file = xstrndup(p, n);
-
-			if (!strlist_has(&r->files, file))
-				strlist_take(&r->files, file);
-			else
-				free(file);
-		}
-		if (n > 10 && !memcmp(p, "build/bin/", 10)) {
-			char *prog = xstrndup(p + 10, n - 10);
-
-			if (!strlist_has(&r->programs, prog))
-				strlist_take(&r->programs, prog);
-			else
-				free(prog);
-		}
-		p += n;
-	}
 }
 
 static void parse_expectation(struct runspec *r, const struct line *l, const char *path,
@@ -455,7 +476,18 @@ int runspec_parse(struct runspec *r, const struct attrs *a,
 		buf_add(&cmd, lines[i].text, lines[i].len);
 	}
 	r->command = buf_detach(&cmd);
-	scan_command(r);
+	{
+		struct command_uses u;
+
+		if (command_resolve(r->command, &u) < 0)
+			diag_error(d, path, r->command_line, 3 + (int)u.problem_at, "%s", u.problem);
+		r->programs = u.programs;
+		r->files = u.files;
+		r->maybe_programs = u.maybe_programs;
+		r->maybe_files = u.maybe_files;
+		r->ranks = u.ranks;
+		free(u.problem);
+	}
 	for (i++; i < nlines; i++) {
 		if (lines[i].len == 0)
 			continue;
@@ -471,6 +503,8 @@ void runspec_free(struct runspec *r)
 	strlist_free(&r->labels);
 	strlist_free(&r->programs);
 	strlist_free(&r->files);
+	strlist_free(&r->maybe_programs);
+	strlist_free(&r->maybe_files);
 	for (size_t i = 0; i < r->nexpects; i++)
 		strlist_free(&r->expects[i].args);
 	free(r->expects);
@@ -516,10 +550,10 @@ static long matches(const struct outlines *o, const char *re, long *first, long 
 	long n = 0;
 
 	*first = *last = -1;
-	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+	if (regex_compile(&rx, re, REG_NOSUB) != 0)
 		return -1;
 	for (size_t i = 0; i < o->n; i++) {
-		if (regexec(&rx, o->v[i], 0, NULL, 0) == 0) {
+		if (regex_matches(&rx, o->v[i])) {
 			if (*first < 0)
 				*first = (long)i;
 			*last = (long)i;
@@ -614,14 +648,68 @@ static int check_one(const struct expect *e, const struct outlines *o,
 	return 0;
 }
 
+/* Does @p command start Open MPI's launcher (a word mpiexec, mpirun or orterun, or a path to one)? */
+static bool runs_mpiexec(const char *command)
+{
+	const char *p = command;
+
+	while (*p) {
+		size_t n = strcspn(p, " \t;&|()<>'\"`"), base = n;
+
+		while (base && p[base - 1] != '/')
+			base--;
+		if ((n - base == 7 && !memcmp(p + base, "mpiexec", 7)) ||
+		    (n - base == 6 && !memcmp(p + base, "mpirun", 6)) ||
+		    (n - base == 7 && !memcmp(p + base, "orterun", 7)))
+			return true;
+		p += n + (p[n] != '\0');
+	}
+	return false;
+}
+
+/*
+ * The signal that mpiexec reports a rank died of, or 0. Measured with Open
+ * MPI 4.1.4: mpiexec then exits with 128 + N (its own process ends normally:
+ * the signal killed the rank, not it) and prints, under its own name,
+ *
+ *   mpiexec noticed that process rank 1 with PID 0 on node vm exited on signal 6 (Aborted).
+ *
+ * while a rank that exits with 134 makes it exit with 134 too, but report
+ * "... exited with non-zero status ... Exit code: 134". Both must hold: the
+ * status alone cannot tell the two apart, and the line alone could be any
+ * program's output.
+ */
+static int mpiexec_rank_signal(const struct runspec *r, const struct outlines *o, int exit_status)
+{
+	if (exit_status <= 128 || !runs_mpiexec(r->command))
+		return 0;
+	for (size_t i = 0; i < o->n; i++) {
+		char tool[64], node[256];
+		int rank, pid, sig, end = 0;
+		const char *base;
+
+		if (sscanf(o->v[i], "%63s noticed that process rank %d with PID %d on node %255s "
+			   "exited on signal %d%n", tool, &rank, &pid, node, &sig, &end) != 5 || !end)
+			continue;
+		base = strrchr(tool, '/') ? strrchr(tool, '/') + 1 : tool;
+		if ((strcmp(base, "mpiexec") && strcmp(base, "mpirun") && strcmp(base, "orterun")) ||
+		    (o->v[i][end] && o->v[i][end] != ' ' && o->v[i][end] != '.'))
+			continue;
+		return sig == exit_status - 128 ? sig : 0;
+	}
+	return 0;
+}
+
 int runspec_check(const struct runspec *r, const char *output, size_t len,
 		  bool timed_out, int exit_status, int signal,
 		  const char *path, struct diag *d)
 {
 	struct outlines o;
 	int failures = 0;
-	int line = r->command_line;
+	int line = r->command_line, rank_signal;
 
+	split_output(&o, output, len);
+	rank_signal = timed_out || signal ? 0 : mpiexec_rank_signal(r, &o, exit_status);
 	if (r->hangs && !timed_out) {
 		diag_error(d, path, line, 0, "the run was expected to hang until its timeout (%gs) but it ended",
 			   r->timeout);
@@ -629,21 +717,40 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
 	} else if (!r->hangs && timed_out) {
 		diag_error(d, path, line, 0, "the run timed out after %gs", r->timeout);
 		failures++;
-	} else if (!r->hangs && r->signal && signal != r->signal) {
-		diag_error(d, path, line, 0, "expected the run to die of %s, but it %s %d",
-			   signal_name(r->signal), signal ? "died of signal" : "exited with status",
-			   signal ? signal : exit_status);
+	} else if (!r->hangs && r->signal && signal != r->signal && rank_signal != r->signal) {
+		if (signal)
+			diag_error(d, path, line, 0, "expected the run to die of %s, but it died of %s",
+				   signal_name(r->signal), signal_name(signal) ? signal_name(signal) : "another signal");
+		else if (rank_signal)
+			diag_error(d, path, line, 0,
+				   "expected the run to die of %s, but mpiexec reports that a rank died of %s",
+				   signal_name(r->signal), signal_name(rank_signal) ? signal_name(rank_signal) : "another signal");
+		else if (exit_status == 128 + r->signal)
+			diag_error(d, path, line, 0,
+				   "expected the run to die of %s, but it exited with status %d, which is "
+				   "how a shell reports a command it waited for that died of %s, and also "
+				   "what a program that exits with %d returns: the death is seen only when "
+				   "the program is the last command of the line or of a top-level pipeline "
+				   "(see README, 'Run blocks and their expectations')",
+				   signal_name(r->signal), exit_status, signal_name(r->signal), exit_status);
+		else
+			diag_error(d, path, line, 0, "expected the run to die of %s, but it exited with status %d",
+				   signal_name(r->signal), exit_status);
 		failures++;
 	} else if (!r->hangs && !r->signal && (signal || exit_status != r->exit_status)) {
 		if (signal)
 			diag_error(d, path, line, 0, "the run died of %s (expected exit status %d)",
 				   signal_name(signal) ? signal_name(signal) : "a signal", r->exit_status);
+		else if (rank_signal)
+			diag_error(d, path, line, 0,
+				   "the run exited with status %d (expected %d): mpiexec reports that a rank died of %s",
+				   exit_status, r->exit_status,
+				   signal_name(rank_signal) ? signal_name(rank_signal) : "a signal");
 		else
 			diag_error(d, path, line, 0, "the run exited with status %d (expected %d)",
 				   exit_status, r->exit_status);
 		failures++;
 	}
-	split_output(&o, output, len);
 	for (size_t i = 0; i < r->nexpects; i++)
 		failures += check_one(&r->expects[i], &o, path, d);
 	free_output(&o);

@@ -23,7 +23,10 @@
  *   anyorder: TEXT     consecutive anyorder: lines all appear, in any order
  *
  * Attributes: timeout=SECONDS (default 10), exit=N (default 0),
- * signal=NAME (the run must die of this signal), name=ID (the run's name),
+ * signal=NAME (the run must die of this signal: capture.h says how the death
+ * of the command's last program is seen; for a command that runs mpiexec,
+ * mpiexec's report that a rank died of it counts too, see runspec_check()),
+ * name=ID (the run's name),
  * labels="a b" (extra CTest labels), skip=N (exit status N means the command
  * cannot run on this machine, e.g. it needs root: the run is reported as
  * skipped, its expectations unchecked); classes .volatile (output varies,
@@ -34,6 +37,7 @@
 #ifndef TANGLE_RUNSPEC_H
 #define TANGLE_RUNSPEC_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -73,8 +77,10 @@ struct runspec {
 	bool is_volatile;	/**< output varies between runs */
 	char *name;		/**< name= attribute, or NULL */
 	struct strlist labels;	/**< labels= attribute, split on blanks */
-	struct strlist programs;/**< NAME for each build/bin/NAME in the command */
-	struct strlist files;	/**< each snippets/PATH word of the command (a script, a data file) */
+	struct strlist programs;/**< NAME of each program the command runs (command.h) */
+	struct strlist files;	/**< snippets/PATH of each file it uses (a script, a data file) */
+	struct strlist maybe_programs; /**< uses only if the book has them (command.h) */
+	struct strlist maybe_files; /**< uses only if the book has them (command.h) */
 	int ranks;		/**< mpiexec -n N (wherever mpiexec is in the command), or 1 */
 	struct expect *expects; /**< the expectations, in the order written */
 	size_t nexpects; /**< number of expectations */
@@ -100,10 +106,35 @@ int signal_number(const char *name);
  * Check @p r's expectations against @p output (the captured stdout and
  * stderr) and the way the run ended. Each failure is reported to @p d at the
  * expectation's line in @p path. Returns the number of failures.
+ *
+ * signal=N holds when the run died of N; or, when the command runs mpiexec
+ * (mpirun, orterun), when mpiexec exited with 128 + N and its output has
+ * Open MPI's report "mpiexec noticed that process rank R with PID P on node
+ * H exited on signal N (...)": a rank died of N. An exit with 128 + N alone
+ * never holds, since any program may exit with it.
  */
 int runspec_check(const struct runspec *r, const char *output, size_t len,
 		  bool timed_out, int exit_status, int signal,
 		  const char *path, struct diag *d);
+
+/**
+ * Compile the extended regex @p re (regcomp() with REG_EXTENDED | @p cflags)
+ * so that it matches characters of UTF-8 text, not bytes, whatever the
+ * locale of the process or its environment: it is compiled, and must be run
+ * with regex_matches(), in glibc's C.UTF-8 locale, set for this thread only
+ * while each call runs. So '.' is one character ("é", "中"), and
+ * [[:alpha:]] holds "é"; a byte that is not UTF-8 is matched by no '.' and
+ * no bracket expression. Returns 0, regcomp()'s error code, or -1 with
+ * errno set when the C.UTF-8 locale cannot be loaded (which
+ * regex_locale_problem() describes). Release @p rx with regfree().
+ */
+int regex_compile(regex_t *rx, const char *re, int cflags);
+
+/** Does @p rx (from regex_compile()) match somewhere in the string @p s? */
+bool regex_matches(const regex_t *rx, const char *s);
+
+/** Why regex_compile() cannot load its locale, or NULL when it can. */
+const char *regex_locale_problem(void);
 
 /**
  * What makes the extended regex @p re unfit for the book, or NULL. Adjacent

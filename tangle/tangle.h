@@ -70,6 +70,15 @@ int tangle_book(const struct book *b, struct snippet_writer *w, struct tangle_re
 void tangle_result_free(struct tangle_result *t);
 
 /**
+ * The snippet of root @p r exactly as tangle_book() writes it (header
+ * included), appended to @p text, with the chapter line each of its lines
+ * came from appended to @p origins: for reports and for carrying an edit
+ * back into its chapter (untangle.h).
+ */
+void tangle_snippet(const struct book *b, const struct root *r, struct buf *text,
+		    struct line_origins *origins);
+
+/**
  * The header line for a generated file (with its newline), chosen by the
  * file's extension, or NULL for a file type that takes no header (data).
  */

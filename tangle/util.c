@@ -265,6 +265,81 @@ void arena_free(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static size_t str_hash(const char *s)
+{
+	size_t h = 0xcbf29ce484222325u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+/* The slot of @p key, or the empty slot where it would go. */
+static struct strmap_slot *strmap_slot(const struct strmap *m, const char *key, size_t hash)
+{
+	size_t i = hash & (m->cap - 1);
+
+	while (m->slots[i].key && (m->slots[i].hash != hash || strcmp(m->slots[i].key, key)))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *old)
+{
+	size_t hash = str_hash(key);
+	struct strmap_slot *s;
+
+	if (2 * (m->len + 1) > m->cap) {
+		struct strmap grown = {xcalloc(m->cap ? 2 * m->cap : 16, sizeof(*m->slots)),
+				       m->cap ? 2 * m->cap : 16, m->len};
+
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				*strmap_slot(&grown, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+		free(m->slots);
+		*m = grown;
+	}
+	s = strmap_slot(m, key, hash);
+	if (s->key) {
+		if (old)
+			*old = s->value;
+		return false;
+	}
+	*s = (struct strmap_slot){key, hash, value};
+	m->len++;
+	return true;
+}
+
+size_t *strmap_ref(struct strmap *m, const char *key)
+{
+	struct strmap_slot *s;
+
+	if (!m->cap)
+		return NULL;
+	s = strmap_slot(m, key, str_hash(key));
+	return s->key ? &s->value : NULL;
+}
+
+bool strmap_get(const struct strmap *m, const char *key, size_t *value)
+{
+	const struct strmap_slot *s;
+
+	if (!m->cap)
+		return false;
+	s = strmap_slot(m, key, str_hash(key));
+	if (!s->key)
+		return false;
+	if (value)
+		*value = s->value;
+	return true;
+}
+
+void strmap_free(struct strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
 bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -73,6 +73,37 @@ bool strlist_has(const struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 
 /**
+ * A map from strings to numbers (indices, mostly), by open addressing: what
+ * the book looks names up in, so that a book of many roots, runs or files
+ * costs time linear in their number. Keys are not copied: they must outlive
+ * the map. A zeroed struct strmap is empty.
+ */
+struct strmap {
+	struct strmap_slot *slots; /**< cap slots; a NULL key is empty */
+	size_t cap;		/**< a power of two, or 0 */
+	size_t len;		/**< keys present */
+};
+
+/** One slot of a struct strmap. */
+struct strmap_slot {
+	const char *key;	/**< the key, or NULL */
+	size_t hash;		/**< of the key */
+	size_t value;		/**< its value */
+};
+
+/**
+ * Map @p key to @p value unless it is present already. Returns true when it
+ * was added; false when present, with its value in *old (when not NULL).
+ */
+bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *old);
+/** The value of @p key, to read or change, or NULL; valid until the next strmap_put(). */
+size_t *strmap_ref(struct strmap *m, const char *key);
+/** True when @p key is present, with its value in *value (when not NULL). */
+bool strmap_get(const struct strmap *m, const char *key, size_t *value);
+/** Release the slots (not the keys). */
+void strmap_free(struct strmap *m);
+
+/**
  * Memory handed out in small pieces and released all at once: the many
  * little strings of a parsed chapter cost no malloc each. A zeroed struct
  * arena is empty.

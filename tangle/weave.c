@@ -278,23 +278,24 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 	buf_free(&body);
 }
 
-static const char *meta(const struct capture_file *cf, const char *key)
+/* "1.5 MiB", "512 bytes": a size for a sentence. */
+static void put_size(struct buf *md, size_t bytes)
 {
-	const char *v = json_flat_get(&cf->meta, key);
-
-	return v ? v : "";
+	if (bytes >= 1024 * 1024)
+		buf_printf(md, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+	else if (bytes >= 1024)
+		buf_printf(md, "%.1f KiB", (double)bytes / 1024.0);
+	else
+		buf_printf(md, "%zu byte%s", bytes, bytes == 1 ? "" : "s");
 }
 
 static void weave_run(struct buf *md, const struct run *r, const struct capture_file *cf,
 		      const struct weave_links *links)
 {
+	const struct run_record *rec = &cf->rec;
 	struct buf out = {0};
 	size_t fence;
-	const char *sig = json_flat_get(&cf->meta, "signal");
-	bool timed_out = !strcmp(meta(cf, "timed_out"), "true");
-	bool skipped = !strcmp(meta(cf, "skipped"), "true");
-	double wall = atof(meta(cf, "wall_seconds"));
-	const char *date = meta(cf, "date");
+	const char *date = rec->date ? rec->date : "";
 	char *day;
 
 	buf_printf(md, "::: {.run #run-%s}\n", r->id);
@@ -307,40 +308,56 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	buf_puts(md, "\n\n");
 
 	sanitize_output(&out, cf->text.data ? cf->text.data : "", cf->text.len);
-	if (out.len == 0)
+	if (out.len == 0 && !rec->dropped_bytes)
 		buf_puts(&out, "(no output)\n");
-	else if (out.data[out.len - 1] != '\n')
+	else if (out.len && out.data[out.len - 1] != '\n')
 		buf_putc(&out, '\n');
+	if (rec->dropped_bytes) {
+		buf_puts(&out, "[... the capture ends here: ");
+		put_size(&out, rec->dropped_bytes);
+		buf_puts(&out, " more output was written and dropped ...]\n");
+	}
 	fence = fence_for(out.data, out.len);
 	put_fence(md, fence);
 	buf_puts(md, "{.output}\n");
 	buf_add(md, out.data, out.len);
 	put_fence(md, fence);
 	buf_puts(md, "\n\n::: {.provenance}\n");
-	if (skipped)
-		buf_printf(md, "[not run on this machine: the command exited %s, which says it cannot run here]{.status .skipped}", meta(cf, "exit_status"));
-	else if (timed_out)
-		buf_printf(md, "[stopped at its %ss timeout, as this run is meant to be]{.status .expected-hang}", meta(cf, "timeout"));
-	else if (sig)
-		buf_printf(md, "[killed by %s]{.status}", sig);
+	if (rec->skipped)
+		buf_printf(md, "[not run on this machine: the command exited %d, which says it cannot run here]{.status .skipped}", rec->exit_status);
+	else if (rec->timed_out)
+		buf_printf(md, "[stopped at its %gs timeout, as this run is meant to be]{.status .expected-hang}", rec->timeout);
+	else if (rec->signal)
+		buf_printf(md, "[killed by %s]{.status}", rec->signal);
 	else
-		buf_printf(md, "[exit %s]{.status}", meta(cf, "exit_status"));
-	buf_printf(md, " · %.2f s", wall);
-	if (!strcmp(meta(cf, "volatile"), "true"))
+		buf_printf(md, "[exit %d]{.status}", rec->exit_status);
+	buf_printf(md, " · %.2f s", rec->wall);
+	if (rec->is_volatile)
 		buf_puts(md, " · [timings vary from run to run]{.volatile}");
+	if (rec->dropped_bytes) {
+		buf_puts(md, " · [output cut after ");
+		put_size(md, rec->output_bytes - rec->dropped_bytes);
+		buf_puts(md, " of ");
+		put_size(md, rec->output_bytes);
+		buf_puts(md, "]{.status .cut}");
+	}
 	day = xstrndup(date, strlen(date) >= 10 ? 10 : strlen(date));
 	buf_puts(md, " · ran ");
 	md_escape(md, day);
 	free(day);
-	buf_printf(md, " on %s cores, ", meta(cf, "cores"));
-	md_escape(md, meta(cf, "cpu"));
+	buf_printf(md, " on %ld cores, ", rec->cores);
+	md_escape(md, rec->cpu ? rec->cpu : "");
 	buf_puts(md, ", ");
-	md_escape(md, meta(cf, "kernel"));
+	md_escape(md, rec->kernel ? rec->kernel : "");
 	buf_puts(md, ", ");
-	md_escape(md, meta(cf, "compiler"));
+	md_escape(md, rec->compiler ? rec->compiler : "");
+	/* The digest's first digits identify this output; the provenance test looks for them. */
+	buf_printf(md, " · output [%.*s]{.digest data-run=\"%s\" data-digest=\"%s\" "
+		   "title=\"the first digits of the digest of this run's record, build/out/%s.json\"}",
+		   RUN_RECORD_SHORT, rec->digest, r->id, rec->digest, r->id);
 	if (links->outputs_url)
-		buf_printf(md, " · [raw output](%s/%s.txt)", links->outputs_url, r->id);
-	if (skipped && r->spec.nexpects) {
+		buf_printf(md, "[ ([raw](%s/%s.txt))]{.raw-link}", links->outputs_url, r->id);
+	if (rec->skipped && r->spec.nexpects) {
 		buf_puts(md, "\\\nNot checked: this run was skipped where the book was built.");
 	} else if (r->spec.nexpects) {
 		buf_puts(md, "\\\nChecked by the build: ");
@@ -414,6 +431,10 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 				diag_error(d, c->path, blk->line, blk->col,
 					   "no capture for run %s; the build runs it before weaving",
 					   r ? r->id : "?");
+			} else if (caps[run].stale) {
+				diag_error(d, c->path, blk->line, blk->col,
+					   "the output of run %s is stale: %s; the build should have run it again",
+					   r->id, caps[run].stale);
 			} else {
 				weave_run(md, r, &caps[run], links);
 			}

@@ -7,8 +7,10 @@
  * name, "defined here", and links to where it is used) and a list of the
  * chunks it uses, linked to their definitions. A run block becomes its
  * command, the captured output (in a fenced block, so pandoc escapes it), and
- * a line of small print: exit status, time, provenance, and what the build
- * checked. Captured text is made safe first: invalid UTF-8 and control
+ * a line of small print: exit status, time, provenance (with the first
+ * digits of the run record's digest, which the provenance test looks for),
+ * and what the build checked. An output that the capture limit cut says so,
+ * and how much was dropped. Captured text is made safe first: invalid UTF-8 and control
  * characters are replaced, long outputs are shortened with a marker.
  */
 #ifndef TANGLE_WEAVE_H
@@ -18,7 +20,7 @@
 
 #include "book.h"
 #include "diag.h"
-#include "json.h"
+#include "runrecord.h"
 #include "util.h"
 
 /** Lines of output shown before and after the marker of a shortened output. */
@@ -27,9 +29,10 @@ enum { WEAVE_HEAD_LINES = 80, WEAVE_TAIL_LINES = 40 };
 /** One run's capture, as read from build/out. */
 struct capture_file {
 	const char *id;	/**< the run id (not owned) */
-	bool loaded;		/**< both files were read */
+	bool loaded;		/**< both files were read, and they belong together */
 	struct buf text;	/**< ID.txt */
-	struct json_flat meta;	/**< ID.json */
+	struct run_record rec;	/**< ID.json */
+	char *stale;		/**< why the record is not of the current code, or NULL */
 };
 
 /** Where the woven chapter's links point. */

@@ -5,9 +5,13 @@
  *   weave meta CHAPTER.md OUT.json
  *       The chapter's title and summary (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
- *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL] META.json...
+ *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
+ *         [--verify ROOT BINDIR] META.json...
  *       The chapter with labelled chunks and real outputs, and the page's
  *       metadata (book title, previous/next, the chapter list) from the metas.
+ *       With --verify, an output whose record is not of the current block,
+ *       programs, snippets and files (runrecord.h) is an error at its block:
+ *       a stale output is never woven.
  *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
  *       The front page: book/index.md followed by the chapters and summaries.
  *
@@ -23,6 +27,8 @@
 #include "diag.h"
 #include "fsutil.h"
 #include "json.h"
+#include "runrecord.h"
+#include "specfile.h"
 #include "weave.h"
 
 static void usage(void)
@@ -30,7 +36,7 @@ static void usage(void)
 	fputs("usage: weave meta CHAPTER.md OUT.json\n"
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
-	      "             META.json...\n"
+	      "             [--verify ROOT BINDIR] META.json...\n"
 	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
 	exit(2);
 }
@@ -196,27 +202,36 @@ static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char 
 	buf_puts(y, "...\n");
 }
 
-static int load_capture(struct capture_file *cf, const char *dir, const char *id)
+/*
+ * The capture of run @p r from @p dir; with @p root, also check that it is
+ * of the current code (programs from @p bindir), noting why not in cf->stale.
+ */
+static void load_capture(struct capture_file *cf, const char *dir, const struct run *r,
+			 const char *root, const char *bindir)
 {
-	char *txt = xasprintf("%s/%s.txt", dir, id), *json = xasprintf("%s/%s.json", dir, id);
-	struct buf j = {0};
-	int rc = -1;
+	char *why = NULL;
 
-	cf->id = id;
-	if (read_file(json, &j) == 0 && read_file(txt, &cf->text) == 0 &&
-	    json_flat_parse(&cf->meta, j.data ? j.data : "") == 0) {
+	cf->id = r->id;
+	if (run_record_load(dir, r->id, &cf->rec, &cf->text, &why) == 0) {
 		cf->loaded = true;
-		rc = 0;
+		if (root) {
+			struct buf block = {0};
+
+			block_spec_text(r->block, &block);
+			if (run_record_verify(&cf->rec, block.data, block.len, root, bindir, &why) < 0)
+				cf->stale = why;
+			buf_free(&block);
+		}
+	} else {
+		fprintf(stderr, "%s:%d: note: %s\n", r->chapter->path, r->block->line, why);
+		free(why);
 	}
-	buf_free(&j);
-	free(txt);
-	free(json);
-	return rc;
 }
 
 static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
+	const char *root = NULL, *bindir = NULL;
 	struct weave_links links = {NULL, NULL, NULL};
 	struct diag d;
 	struct book b;
@@ -240,7 +255,10 @@ static int cmd_chapter(int argc, char **argv)
 			links.outputs_url = argv[++i];
 		else if (!strcmp(argv[i], "--reference-url") && i + 1 < argc)
 			links.reference_url = argv[++i];
-		else if (argv[i][0] == '-')
+		else if (!strcmp(argv[i], "--verify") && i + 2 < argc) {
+			root = argv[++i];
+			bindir = argv[++i];
+		} else if (argv[i][0] == '-')
 			usage();
 		else
 			meta_paths[nmetas++] = argv[i];
@@ -255,7 +273,7 @@ static int cmd_chapter(int argc, char **argv)
 	}
 	caps = xcalloc(b.nruns + 1, sizeof(*caps));
 	for (size_t i = 0; i < b.nruns; i++)
-		load_capture(&caps[i], runs, b.runs[i].id);
+		load_capture(&caps[i], runs, &b.runs[i], root, bindir);
 	metas = xcalloc(nmetas + 1, sizeof(*metas));
 	if (load_metas(meta_paths, nmetas, metas) < 0 ||
 	    weave_chapter(&b, caps, &links, &md, &d) < 0) {
@@ -267,7 +285,8 @@ static int cmd_chapter(int argc, char **argv)
 	}
 	for (size_t i = 0; i < b.nruns; i++) {
 		buf_free(&caps[i].text);
-		json_flat_free(&caps[i].meta);
+		run_record_free(&caps[i].rec);
+		free(caps[i].stale);
 	}
 	for (size_t i = 0; i < nmetas; i++)
 		json_flat_free(&metas[i].j);

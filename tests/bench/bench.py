@@ -106,6 +106,43 @@ def tangle_vs_notangle(source, out):
     growth = per_mb[-1] / per_mb[0]
     say("time per MB at 100 MB over time per MB at 1 MB: %.2f (1.00 is linear)" % growth)
     say()
+    many_roots(source, out, gen)
+
+
+def many_roots(source, out, gen):
+    """The other shape: many small roots. What grows is the bookkeeping of
+    roots and files (names looked up, files staged and recorded), which must
+    stay linear: the time per root at 20,000 roots against 2,000."""
+    say("## 1b. tangle on many small roots (a file each, in directories of 100)")
+    work = os.path.join(out, "roots")
+    tangle = os.path.join(source, "build/toolchain/tangle")
+    say("%8s %10s %14s" % ("roots", "tangle s", "ms per 1000"))
+    per_root = []
+    try:
+        for n in (2000, 20000):
+            shutil.rmtree(work, ignore_errors=True)
+            os.makedirs(work + "/book")
+            run("%s --roots %d %s/book/01-roots.md" % (gen, n, work))
+            json_out = os.path.join(out, "roots-%d.json" % n)
+            rc, text, _ = run(
+                "hyperfine --style none --warmup 1 --runs 5 --export-json %s "
+                "--prepare 'rm -rf %s/o %s/g' '%s --snippets %s/o --gen %s/g --book book'"
+                % (json_out, work, work, tangle, work, work), cwd=work)
+            if rc:
+                failures.append("hyperfine failed on %d roots: %s" % (n, text[-500:]))
+                return
+            with open(json_out) as f:
+                median = json.load(f)["results"][0]["median"]
+            written = sum(len(files) for _, _, files in os.walk(work + "/o"))
+            if written != n + 1:
+                failures.append("tangle wrote %d files for %d roots (and .tangled)" % (written, n))
+            per_root.append(median / n)
+            say("%8d %10.3f %14.2f" % (n, median, 1000 * 1000 * median / n))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say("time per root at 20,000 roots over time per root at 2,000: %.2f (1.00 is linear)"
+        % (per_root[-1] / per_root[0]))
+    say()
 
 
 def count(text, pattern):

@@ -3,6 +3,7 @@
  * syntax and in noweb's, with the same program inside.
  *
  *   genbook SIZE OUT.md OUT.nw
+ *   genbook --roots N OUT.md
  *
  * The program is a binary tree of chunks under one root, bench/main.c: chunk
  * i holds three lines of code and references chunks 2i+1 and 2i+2, indented,
@@ -10,9 +11,15 @@
  * indentation. A paragraph of prose precedes each chunk. notangle -Rmain.c
  * on OUT.nw and tangle on OUT.md produce the same main.c (tangle adds its
  * one header line).
+ *
+ * With --roots, the other shape: N small files, each a root holding a line
+ * and a reference to a chunk of its own, spread over directories of 100:
+ * what costs time there is the bookkeeping of roots and files, not the
+ * expansion.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void chunk(FILE *md, FILE *nw, long i, long n)
 {
@@ -29,13 +36,34 @@ static void chunk(FILE *md, FILE *nw, long i, long n)
 	fputs("```\n\n", md);
 }
 
+static int many_roots(long n, const char *path)
+{
+	FILE *md = fopen(path, "w");
+
+	if (!md) {
+		perror(path);
+		return 1;
+	}
+	fputs("# Many small files\n\n", md);
+	for (long i = 0; i < n; i++)
+		fprintf(md, "```{.c file=d%03ld/f%06ld.h}\nint f%06ld(void);\n<<c%06ld>>\n```\n\n"
+			"```{.c #c%06ld}\n#define F%06ld %ld\n```\n\n", i / 100, i, i, i, i, i, i);
+	if (fclose(md) != 0) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long size, n;
 	FILE *md, *nw;
 
+	if (argc == 4 && !strcmp(argv[1], "--roots") && (n = atol(argv[2])) > 0)
+		return many_roots(n, argv[3]);
 	if (argc != 4 || (size = atol(argv[1])) <= 0) {
-		fputs("usage: genbook SIZE OUT.md OUT.nw\n", stderr);
+		fputs("usage: genbook SIZE OUT.md OUT.nw\n       genbook --roots N OUT.md\n", stderr);
 		return 2;
 	}
 	md = fopen(argv[2], "w");

@@ -14,8 +14,10 @@ cd "$source" || exit 2
 fail=0 count=0
 for spec in "$binary"/gen/runs/"$tag"-*.run; do
     id=$(basename "$spec" .run)
-    attrs=$(head -1 "$spec")
-    cmd=$(sed -n 2p "$spec" | sed 's/^\$ //')
+    # The run file's block (tangle/specfile.h): its attribute line, then the command.
+    block=$(sed -n '/^block$/,$p' "$spec" | sed 1d)
+    attrs=$(printf '%s\n' "$block" | head -1)
+    cmd=$(printf '%s\n' "$block" | sed -n 2p | sed 's/^\$ //')
     case "$attrs" in *.hangs*) continue ;; esac
     case "$cmd" in build/bin/*) ;; *) continue ;; esac
     case "$cmd" in *-tsan*|*"shared_counter table"*) continue ;; esac

@@ -28,6 +28,14 @@ void captured_close(struct captured *c)
 	free(c->buf);
 }
 
+void write_file_text(const char *path, const char *text)
+{
+	if (write_atomic(path, text, strlen(text)) < 0) {
+		perror(path);
+		exit(2);
+	}
+}
+
 char *write_chapter(const char *name, const char *text)
 {
 	char *path = xasprintf("%s/book/%s", test_tmpdir(), name);

@@ -20,6 +20,9 @@ void captured_open(struct captured *c);
 const char *captured_text(struct captured *c);
 void captured_close(struct captured *c);
 
+/** Write @p text to @p path, or exit. */
+void write_file_text(const char *path, const char *text);
+
 /** Write @p text to TMP/book/@p name and return the path (caller frees). */
 char *write_chapter(const char *name, const char *text);
 

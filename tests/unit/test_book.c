@@ -191,7 +191,8 @@ int test_tangle_outputs(void)
 		"```{.c file=common/h.c}\n#include \"common/h.h\"\n```\n"
 		"```{.c file=ch01/uses.c}\n#include <mpi.h>\n#include \"common/h.h\"\n```\n"
 		"```{.console .run .volatile timeout=5}\n$ mpiexec -n 2 build/bin/uses\n```\n"
-		"```{.console .run}\n$ sh snippets/ch01/run.sh build/bin/uses\n```\n";
+		"```{.console .run}\n$ sh snippets/ch01/run.sh build/bin/uses\n```\n"
+		"```{.sh file=ch01/run.sh}\nexec \"$@\"\n```\n";
 	struct captured c;
 	struct book b;
 	struct tangle_result t;
@@ -200,7 +201,7 @@ int test_tangle_outputs(void)
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-out.md", text, NULL, NULL) == 0);
 	tangle_book(&b, NULL, &t);
-	EXPECT(t.snippets.n == 3);
+	EXPECT(t.snippets.n == 4);
 	for (size_t i = 0; i < t.gen.n; i++)
 		if (!strcmp(t.gen.v[i].path, "manifest.cmake"))
 			manifest = t.gen.v[i].data.data;
@@ -301,5 +302,98 @@ int test_tangle_streamed(void)
 	buf_free(&text);
 	book_free(&b);
 	captured_close(&c);
+	return 0;
+}
+
+/*
+ * Load a chapter with one run and one plot whose script is @p script (its
+ * first line is line 6); return the number of errors, with the diagnostics
+ * in @p c (open).
+ */
+static int plot_errors(struct captured *c, const char *script)
+{
+	struct book b;
+	char *text = xasprintf("# T\n```{.console .run name=r}\n$ printf '1 2\\n'\n```\n"
+			       "```{.gnuplot .plot run=r data=\"^[0-9]\" caption=\"C\"}\n%s\n```\n", script);
+	int errors = c->d.errors;
+
+	load_book(&b, c, "01-plot.md", text, NULL, NULL);
+	book_free(&b);
+	free(text);
+	return c->d.errors - errors;
+}
+
+int test_plot_scripts(void)
+{
+	/* What gnuplot 5.4 takes as setting the terminal or the output, and where it is reported. */
+	static const struct {
+		const char *script, *message;
+	} refused[] = {
+		{"set t svg", "01-plot.md:6:1: error: 'set t' sets the terminal"},
+		{"set terminal pop", "6:1: error: 'set terminal' sets the terminal"},
+		{"set term push; set term pop", "6:16: error: 'set term' sets the terminal"},
+		{"se termi svg", "6:1: error: 'se termi' sets the terminal"},
+		{"set title 'a;b'; set o 'x.svg'", "6:18: error: 'set o' sets the output"},
+		{"plot DATA\nset output", "7:1: error: 'set output' sets the output"},
+		{"print 1;set outp 'x'", "6:9: error: 'set outp' sets the output"},
+		{"unset output", "6:1: error: 'unset output' returns the output to standard output"},
+		{"uns t", "6:1: error: 'uns t' returns to the default terminal"},
+		{"set nooutput", "6:1: error: 'set nooutput' returns the output to standard output"},
+		{"set not", "6:1: error: 'set not' returns to the default terminal"},
+		{"set for [i=1:2] output 'x'", "6:1: error: 'set for [i=1:2] output' sets the output"},
+		{"unset for [i=1:2] o", "6:1: error: 'unset for [i=1:2] o' returns the output"},
+		{"if (1) { set termi svg }", "6:10: error: 'set termi' sets the terminal"},
+		{"if(1)set t svg", "6:6: error: 'set t'"},
+		{"if (0) print 0; else set t svg", "6:22: error: 'set t'"},
+		{"if (0) {\n  print 0\n} else {\n  set t svg\n}", "9:3: error: 'set t'"},
+		{"do for [i=1:2] { set ou 'x' }", "6:18: error: 'set ou' sets the output"},
+		{"i = 0; while (i < 1) { i = i + 1; set t svg }", "6:35: error: 'set t'"},
+		{"set \\\n  t svg", "6:1: error: 'set   t' sets the terminal"},
+		{"$d << EOD\n1 2\nEOD\nset o 'x'", "9:1: error: 'set o'"},
+	};
+	/* Everything else is allowed, including what only looks like it. */
+	static const char *const allowed[] = {
+		"set title 'it''s; set t'",
+		"set title \"a\\\"; set t svg\"",
+		"set termoption enhanced",
+		"set termopt font 'DejaVu Sans,10'",
+		"set table 'x.txt'; plot DATA using 1:2; unset table",
+		"set print '-'",
+		"set tics; set tit 'x'; set offsets 0, 0, 0, 0; set origin 0, 0",
+		"# set t svg",
+		"print 1 # a comment \\\nset t svg",
+		"$d << EOD\nset t svg\nunset output\nEOD\nplot $d using 1:2",
+		"set terminals",
+		"set terminal push",
+		"set term; set term",
+		"if (1) { set t }",
+		"s t svg",
+		"set T svg",
+		"SET t svg",
+		"set t_x svg",
+		"x = 'set t'; print x",
+		"plot DATA using 1:2 title 'set t' with lines",
+		"set xlabel \"threads\"\nplot DATA using 1:2 with linespoints title \"add\"",
+	};
+	struct captured c;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		captured_open(&c);
+		if (plot_errors(&c, refused[i].script) != 1 ||
+		    !contains(captured_text(&c), refused[i].message)) {
+			fprintf(stderr, "script:\n%s\nexpected \"%s\", got:\n%s", refused[i].script,
+				refused[i].message, captured_text(&c));
+			test_failed = 1;
+		}
+		captured_close(&c);
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		captured_open(&c);
+		if (plot_errors(&c, allowed[i]) != 0) {
+			fprintf(stderr, "script:\n%s\nwas refused:\n%s", allowed[i], captured_text(&c));
+			test_failed = 1;
+		}
+		captured_close(&c);
+	}
 	return 0;
 }

@@ -125,6 +125,41 @@ int test_chapter_errors(void)
 	return 0;
 }
 
+int test_chunk_names(void)
+{
+	struct captured c;
+	struct chapter ch;
+	struct line l;
+	const char *name;
+	size_t n, indent;
+	const char *text =
+		"# T\n\n```{.c file=ch01/a.c}\n<<café>>\n<<中文>>\n<<ok.v2:x_y-z>>\n```\n\n"
+		"```{.c #café}\nint a;\n```\n\n"
+		"```{.c   #中文}\nint b;\n```\n\n"
+		"```{.c #ok.v2:x_y-z}\nint c;\n```\n";
+
+	/* One rule: ASCII letters, digits and - _ . : */
+	EXPECT(chunk_name_problem("ok.v2:x_y-z", 11) == 11);
+	EXPECT(chunk_name_problem("café", strlen("café")) == 3);
+	EXPECT(chunk_name_problem("中文", strlen("中文")) == 0);
+	EXPECT(chunk_name_problem("a/b", 3) == 1);
+	EXPECT(chunk_name_problem("a b", 3) == 1);
+	/* A non-ASCII name is not a reference... */
+	l = (struct line){.text = "<<café>>", .len = (unsigned)strlen("<<café>>"), .lineno = 1};
+	EXPECT(line_reference(&l, &name, &n, &indent) == 0);
+	/* ...so its definition is refused, at the offending character. */
+	captured_open(&c);
+	EXPECT(chapter_parse(&ch, "book/01-a.md", text, strlen(text), &c.d) < 0);
+	EXPECT(c.d.errors == 2);
+	EXPECT(contains(captured_text(&c), "book/01-a.md:9:12: error: 'é' cannot be part of a chunk name, "
+				"so <<café>> would be text, not a reference"));
+	EXPECT(contains(captured_text(&c), "book/01-a.md:13:11: error: '中' cannot be part of a chunk name"));
+	EXPECT(!contains(captured_text(&c), "ok.v2"));
+	chapter_free(&ch);
+	captured_close(&c);
+	return 0;
+}
+
 int test_reference_lines(void)
 {
 	struct line l;

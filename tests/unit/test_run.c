@@ -1,4 +1,6 @@
 /* Tests of expectations and of running commands. */
+#include <locale.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +97,38 @@ int test_expectations(void)
 	return 0;
 }
 
+int test_regex_characters(void)
+{
+	regex_t rx;
+
+	/* The process runs in the "C" locale, where these would count bytes. */
+	EXPECT(regex_locale_problem() == NULL);
+	check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\nab\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 2: ^.$\n", "é\n中\nab\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\nlacks: ^..$\n", "é\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^[[:alpha:]]+$\n", "héllo\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^h.llo$\n", "héllo\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^[é]$\n", "é\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^.{5}$\n", "héllo\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 1: ^[^a]$\n", "é\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\norder: ^é => ^中$\n", "éa\n中\n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 1: ^.$\n", "ab\n", false, 0, 0,
+		     "t.md:3: error: 0 output lines match /^.$/, expected 1");
+	/* A byte that is not UTF-8 is no character: only the text around it matches. */
+	check_output("{.run}", "$ x\ncontains: ^abc\nlacks: ^abc.def$\n", "abc\xff" "def\n",
+		     false, 0, 0, NULL);
+	/* The same holds whatever the locale of the process. */
+	if (setlocale(LC_CTYPE, "C.UTF-8")) {
+		check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\n", false, 0, 0, NULL);
+		setlocale(LC_CTYPE, "C");
+	}
+	EXPECT(regex_compile(&rx, "^.$", REG_NOSUB) == 0);
+	EXPECT(regex_matches(&rx, "中") && !regex_matches(&rx, "ab"));
+	regfree(&rx);
+	EXPECT(regex_compile(&rx, "[é-a]", REG_NOSUB) > 0);	/* a reversed range, in characters */
+	return 0;
+}
+
 int test_endings(void)
 {
 	check_output("{.run}", "$ x\n", "", false, 1, 0, "the run exited with status 1 (expected 0)");
@@ -102,9 +136,62 @@ int test_endings(void)
 	check_output("{.run}", "$ x\n", "", false, 0, SIGSEGV, "the run died of SIGSEGV");
 	check_output("{.run signal=SIGABRT}", "$ x\n", "", false, 0, SIGABRT, NULL);
 	check_output("{.run signal=KILL}", "$ x\n", "", false, 0, SIGTERM, "expected the run to die of SIGKILL");
+	/* A program that exits with 134 did not die of SIGABRT, whatever a shell makes of it. */
+	check_output("{.run signal=SIGABRT}", "$ x\n", "", false, 134, 0,
+		     "expected the run to die of SIGABRT, but it exited with status 134, which is how a shell reports");
+	check_output("{.run signal=SIGABRT}", "$ x\n", "", false, 0, SIGSEGV,
+		     "expected the run to die of SIGABRT, but it died of SIGSEGV");
 	check_output("{.run .hangs timeout=1}", "$ x\n", "", true, 0, SIGTERM, NULL);
 	check_output("{.run .hangs timeout=1}", "$ x\n", "", false, 0, 0, "expected to hang until its timeout");
 	check_output("{.run timeout=2}", "$ x\n", "", true, 0, SIGTERM, "the run timed out after 2s");
+	return 0;
+}
+
+/* What Open MPI 4.1.4's mpiexec prints and returns when rank 1 dies of SIGABRT, or exits with 134. */
+static const char rank_aborted[] =
+	"rank 0 up\n"
+	"--------------------------------------------------------------------------\n"
+	"Primary job  terminated normally, but 1 process returned\n"
+	"a non-zero exit code. Per user-direction, the job has been aborted.\n"
+	"--------------------------------------------------------------------------\n"
+	"--------------------------------------------------------------------------\n"
+	"mpiexec noticed that process rank 1 with PID 0 on node vm exited on signal 6 (Aborted).\n"
+	"--------------------------------------------------------------------------\n";
+static const char rank_exited_134[] =
+	"--------------------------------------------------------------------------\n"
+	"mpiexec detected that one or more processes exited with non-zero status, thus causing\n"
+	"the job to be terminated. The first process to do so was:\n"
+	"\n"
+	"  Process name: [[32729,1],1]\n"
+	"  Exit code:    134\n"
+	"--------------------------------------------------------------------------\n";
+
+int test_mpiexec_rank_signal(void)
+{
+	const char *cmd = "$ mpiexec -n 2 build/bin/x\n";
+
+	/* signal= on an mpiexec command: a rank died of it, as mpiexec reports it. */
+	check_output("{.run signal=SIGABRT}", cmd, rank_aborted, false, 134, 0, NULL);
+	check_output("{.run signal=6}", "$ OMPI_X=1 /usr/bin/mpirun -n 2 build/bin/x\n",
+		     "mpirun noticed that process rank 0 with PID 7 on node h exited on signal 6 (Aborted).\n",
+		     false, 134, 0, NULL);
+	/* mpiexec itself killed: its own death counts too. */
+	check_output("{.run signal=SIGKILL}", cmd, "", false, 0, SIGKILL, NULL);
+	/* A rank that exits with 134: no signal, though mpiexec returns 134 as well. */
+	check_output("{.run signal=SIGABRT}", cmd, rank_exited_134, false, 134, 0,
+		     "expected the run to die of SIGABRT, but it exited with status 134");
+	/* The report and the status must agree, and come from mpiexec. */
+	check_output("{.run signal=SIGABRT}", cmd, rank_aborted, false, 1, 0,
+		     "expected the run to die of SIGABRT, but it exited with status 1");
+	check_output("{.run signal=SIGABRT}", "$ build/bin/x\n", rank_aborted, false, 134, 0,
+		     "expected the run to die of SIGABRT, but it exited with status 134");
+	check_output("{.run signal=SIGABRT}", cmd,
+		     "mpiexec noticed that process rank 1 with PID 0 on node vm exited on signal 11 (Segmentation fault).\n",
+		     false, 139, 0, "expected the run to die of SIGABRT, but mpiexec reports that a rank died of SIGSEGV");
+	/* Without signal=, the status is mpiexec's, and the report says why. */
+	check_output("{.run}", cmd, rank_aborted, false, 134, 0,
+		     "the run exited with status 134 (expected 0): mpiexec reports that a rank died of SIGABRT");
+	check_output("{.run exit=134}", cmd, rank_aborted, false, 134, 0, NULL);
 	return 0;
 }
 
@@ -236,5 +323,172 @@ int test_capture_output_cap(void)
 	EXPECT(capture_run(&o, &r) == 0);
 	EXPECT(r.output.len == 1000 && r.dropped == 99000);
 	capture_result_free(&r);
+	return 0;
+}
+
+int test_capture_plan(void)
+{
+	/* The command, and what each bash is given ("|" between elements here). */
+	static const struct {
+		const char *command, *plan;
+	} cases[] = {
+		/* bash replaces itself with these: left as they are. */
+		{"build/bin/x", "build/bin/x"},
+		{"cd build && X=1 ./bin/x -n 3", "cd build && X=1 ./bin/x -n 3"},
+		/* A redirection stops bash from doing it: exec is written before a program's name. */
+		{"build/bin/x > out", "exec build/bin/x > out"},
+		{"X=1 build/bin/x 2>/dev/null", "X=1 exec build/bin/x 2>/dev/null"},
+		{"2>&1 build/bin/x", "2>&1 exec build/bin/x"},
+		{"cd build && bin/x <in", "cd build && exec bin/x <in"},
+		{"mpiexec -n 2 build/bin/x >/dev/null", "exec mpiexec -n 2 build/bin/x >/dev/null"},
+		/* ...never before a builtin, a keyword, an expansion, in the background or not last. */
+		{"echo hi > f", "echo hi > f"},
+		{"exec build/bin/x > f", "exec build/bin/x > f"},
+		{"\"build/bin/x\" > f", "\"build/bin/x\" > f"},
+		{"$X > f", "$X > f"},
+		{"build/bin/x > f &", "build/bin/x > f &"},
+		{"build/bin/x & build/bin/y > f", "build/bin/x & build/bin/y > f"},
+		{"build/bin/x > f; true", "build/bin/x > f; true"},
+		{"{ build/bin/x; } > f", "{ build/bin/x; } > f"},
+		{"(build/bin/x) > f", "(build/bin/x) > f"},
+		{"f() { build/bin/x; }; f > out", "f() { build/bin/x; }; f > out"},
+		{"function f { build/bin/x; }; f > out", "function f { build/bin/x; }; f > out"},
+		/* A top-level pipeline is split, quotes and nesting respected. */
+		{"a | b", "a|b"},
+		{"a|b |  c", "a|b|c"},
+		{"echo 'a|b' \"c|d\" | cat", "echo 'a|b' \"c|d\"|cat"},
+		{"echo $(a | b) `c | d` ${x:-|} | e", "echo $(a | b) `c | d` ${x:-|}|e"},
+		{"diff <(a | b) <(c) | d", "diff <(a | b) <(c)|d"},
+		{"(a | b) | c", "(a | b)|c"},
+		{"a \\| b | c", "a \\| b|c"},
+		{"a >| f | b", "exec a >| f|b"},
+		{"a |& b", "exec a 2>&1|b"},
+		{"a 2>/dev/null |& b", "exec a 2>/dev/null 2>&1|b"},
+		{"a | b > f", "a|exec b > f"},
+		{"a | b # c | d", "a|b # c | d"},
+		/* Not a plain pipeline: bash runs it whole. */
+		{"a || b", "a || b"},
+		{"a && b | c", "a && b | c"},
+		{"a | b; c", "a | b; c"},
+		{"a | b &", "a | b &"},
+		{"time a | b", "time a | b"},
+		{"! a | b", "! a | b"},
+		{"[[ x =~ a|b ]]", "[[ x =~ a|b ]]"},
+		{"a | { b; }", "a | { b; }"},
+		{"a |", "a |"},
+		{"| a", "| a"},
+		{"echo \"unclosed | x", "echo \"unclosed | x"},
+		{"a | (b", "a | (b"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct capture_plan p;
+		struct buf got = {0};
+
+		capture_plan(cases[i].command, &p);
+		for (size_t k = 0; k < p.n; k++)
+			buf_printf(&got, "%s%s", k ? "|" : "", p.commands[k]);
+		if (strcmp(got.data, cases[i].plan)) {
+			fprintf(stderr, "%s: planned '%s', expected '%s'\n", cases[i].command, got.data,
+				cases[i].plan);
+			test_failed = 1;
+		}
+		buf_free(&got);
+		capture_plan_free(&p);
+	}
+	return 0;
+}
+
+/* Run @p cmd and check how it ended and, if @p out, what it wrote. */
+static void ends(const char *cmd, int status, int sig, const char *out)
+{
+	struct capture_result r;
+
+	run_command(cmd, 10, &r);
+	if (r.exit_status != status || r.signal != sig || r.timed_out || r.leftovers ||
+	    (out && strcmp(r.output.data ? r.output.data : "", out))) {
+		fprintf(stderr, "%s: exit %d, signal %d, timed out %d, leftovers %d, output '%s'; "
+			"expected exit %d, signal %d, output '%s'\n", cmd, r.exit_status, r.signal,
+			r.timed_out, r.leftovers, r.output.data ? r.output.data : "", status, sig,
+			out ? out : "(any)");
+		test_failed = 1;
+	}
+	capture_result_free(&r);
+}
+
+int test_capture_signals(void)
+{
+	const char *abort_ = "sh -c 'kill -ABRT $$'", *exit134 = "sh -c 'exit 134'";
+	char cmd[256];
+	struct capture_result r;
+
+	/* A plain command, a list, a redirection: the program's own death. */
+	ends(abort_, 0, SIGABRT, "");
+	snprintf(cmd, sizeof(cmd), "true && cd / && X=1 %s", abort_);
+	ends(cmd, 0, SIGABRT, "");
+	snprintf(cmd, sizeof(cmd), "%s > /dev/null 2>&1", abort_);
+	ends(cmd, 0, SIGABRT, "");
+	/* A program that exits with 134 did not die of a signal. */
+	ends(exit134, 134, 0, "");
+	snprintf(cmd, sizeof(cmd), "%s > /dev/null", exit134);
+	ends(cmd, 134, 0, "");
+	/* A pipeline: its last element's end, a death included. */
+	snprintf(cmd, sizeof(cmd), "echo a | %s", abort_);
+	ends(cmd, 0, SIGABRT, "");
+	snprintf(cmd, sizeof(cmd), "echo a |& %s", abort_);
+	ends(cmd, 0, SIGABRT, "");
+	snprintf(cmd, sizeof(cmd), "%s | cat", abort_);
+	ends(cmd, 0, 0, "");
+	snprintf(cmd, sizeof(cmd), "echo a | %s", exit134);
+	ends(cmd, 134, 0, "");
+	/* ...and its meaning: data through the pipes, stderr beside them unless |&. */
+	ends("printf 'b\\na\\n' | sort | tr a-z A-Z", 0, 0, "A\nB\n");
+	ends("yes | head -n 2", 0, 0, "y\ny\n");
+	ends("sh -c 'echo err >&2' | tr a-z A-Z", 0, 0, "err\n");
+	ends("sh -c 'echo err >&2' |& tr a-z A-Z", 0, 0, "ERR\n");
+	ends("echo a | sh -c 'read x; exit 3'", 3, 0, "");
+	/* Every element is waited for, as bash does: the sleep is not left behind. */
+	ends("sleep 0.8 | true", 0, 0, "");
+	/* What bash runs whole reports a death as 128 + N, never as a signal. */
+	snprintf(cmd, sizeof(cmd), "(%s)", abort_);
+	ends(cmd, 134, 0, NULL);
+	snprintf(cmd, sizeof(cmd), "true && echo a | %s", abort_);
+	ends(cmd, 134, 0, NULL);
+
+	/* What an element leaves behind is found, and a timeout stops every element. */
+	snprintf(cmd, sizeof(cmd), "(setsid sleep 38.%d >/dev/null 2>&1 &) | cat", (int)getpid());
+	run_command(cmd, 5, &r);
+	EXPECT(!r.timed_out && r.exit_status == 0 && r.leftovers == 1);
+	capture_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "sleep 39.%d | sleep 39.%d", (int)getpid(), (int)getpid());
+	run_command(cmd, 0.3, &r);
+	EXPECT(r.timed_out);
+	capture_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "[s]leep 3[89].%d", (int)getpid());
+	EXPECT(!alive(cmd));
+	return 0;
+}
+
+int test_capture_clean_shell(void)
+{
+	char *startup = xasprintf("%s/startup.sh", test_tmpdir());
+	FILE *f = fopen(startup, "w");
+
+	EXPECT(f != NULL);
+	if (!f) {
+		free(startup);
+		return 0;
+	}
+	fputs("echo startup file read\n", f);
+	fclose(f);
+	/* Neither a startup file, nor options, nor functions from the environment. */
+	setenv("BASH_ENV", startup, 1);
+	setenv("SHELLOPTS", "errexit:xtrace", 1);
+	setenv("BASH_FUNC_sort%%", "() { echo a function; }", 1);
+	ends("false; printf 'b\\na\\n' | sort", 0, 0, "a\nb\n");
+	unsetenv("BASH_ENV");
+	unsetenv("SHELLOPTS");
+	unsetenv("BASH_FUNC_sort%%");
+	free(startup);
 	return 0;
 }

@@ -52,9 +52,13 @@ int test_weave_hostile_output(void)
 	cap.id = "ch01-main";
 	cap.loaded = true;
 	buf_puts(&cap.text, "<script>alert(1)</script>\n```\n````{.html}\n");
-	EXPECT(json_flat_parse(&cap.meta, "{\"exit_status\": 0, \"wall_seconds\": 0.5, \"date\": "
-					  "\"2026-01-02T03:04:05Z\", \"cpu\": \"A *bold* [cpu]\"}") == 0);
+	cap.rec.wall = 0.5;
+	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
+	cap.rec.cpu = xstrdup("A *bold* [cpu]");
+	memcpy(cap.rec.digest, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", SHA256_HEX);
 	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	/* The first digits of the record's digest are shown, the whole one carried. */
+	EXPECT(contains(md.data, "output [0123456789ab]{.digest data-run=\"ch01-main\" data-digest=\"0123456789abcdef"));
 	/* The output is fenced by more backticks than it contains. */
 	EXPECT(contains(md.data, "`````{.output}\n<script>alert(1)</script>\n```\n````{.html}\n`````\n"));
 	/* Metadata is escaped as Markdown, not passed through. */
@@ -68,7 +72,7 @@ int test_weave_hostile_output(void)
 	EXPECT(contains(md.data, "Checked by the build: ` a line reads \"<script>alert(1)</script>\" `"));
 	buf_free(&md);
 	buf_free(&cap.text);
-	json_flat_free(&cap.meta);
+	run_record_free(&cap.rec);
 	book_free(&b);
 	captured_close(&c);
 	return 0;
@@ -107,8 +111,9 @@ int test_weave_skipped_run(void)
 	cap.id = "ch01-run";
 	cap.loaded = true;
 	buf_puts(&cap.text, "need-root.sh: needs root\n");
-	EXPECT(json_flat_parse(&cap.meta, "{\"exit_status\": 77, \"skipped\": true, "
-					  "\"date\": \"2026-01-02T03:04:05Z\"}") == 0);
+	cap.rec.exit_status = 77;
+	cap.rec.skipped = true;
+	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
 	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
 	EXPECT(contains(md.data, "need-root.sh: needs root\n"));
 	EXPECT(contains(md.data, "not run on this machine: the command exited 77"));
@@ -116,7 +121,7 @@ int test_weave_skipped_run(void)
 	EXPECT(!contains(md.data, "Checked by the build"));
 	buf_free(&md);
 	buf_free(&cap.text);
-	json_flat_free(&cap.meta);
+	run_record_free(&cap.rec);
 	book_free(&b);
 	captured_close(&c);
 	return 0;
@@ -136,7 +141,13 @@ int test_json_roundtrip(void)
 	EXPECT(!strcmp(json_flat_get(&j, "t"), "true"));
 	EXPECT(json_flat_get(&j, "z") == NULL);
 	json_flat_free(&j);
-	EXPECT(json_flat_parse(&j, "{\"a\": {\"nested\": 1}}") < 0);
+	/* One level of nesting is read flat; deeper is refused. */
+	EXPECT(json_flat_parse(&j, "{\"a\": {\"b/c\": \"x\", \"d\": 2}, \"e\": 3}") == 0);
+	EXPECT(!strcmp(json_flat_get(&j, "a.b/c"), "x") && !strcmp(json_flat_get(&j, "a.d"), "2"));
+	EXPECT(!strcmp(json_flat_get(&j, "e"), "3") && json_flat_get(&j, "a") == NULL);
+	json_flat_free(&j);
+	EXPECT(json_flat_parse(&j, "{\"a\": {\"b\": {\"c\": 1}}}") < 0);
+	EXPECT(json_flat_parse(&j, "{\"a\": {\"b\": 1}") < 0);
 	EXPECT(json_flat_parse(&j, "{\"a\": \"unterminated}") < 0);
 	buf_free(&b);
 	return 0;

@@ -1,0 +1,18 @@
+#!/bin/sh
+# tangle-step.sh BUILD ROOT TANGLE GEN - the first step of every build
+# (tangle/lit.cmake): tangle the book from ROOT into snippets/ and GEN.
+#
+# A build tree holds absolute paths to the tree it was made for: copied or
+# moved elsewhere and built there with `cmake --build`, it would build the
+# old tree, not this one, and answer success. So the step refuses to run
+# from anywhere but BUILD. Ninja runs it from the build directory it was
+# started in, and CMake's command enters BUILD first with `cd`, which leaves
+# the directory it came from in OLDPWD. (make configures a copied tree
+# again before it builds: see the Makefile.)
+set -eu
+if [ -n "${OLDPWD:-}" ] && [ "$(cd "$OLDPWD" && pwd -P)" != "$1" ]; then
+    echo "error: this build directory ($(cd "$OLDPWD" && pwd -P)) was configured for $1: it was copied or moved; run make, which configures it again, or remove it" >&2
+    exit 1
+fi
+cd "$2"
+exec "$3" --book book --snippets snippets --gen "$4"

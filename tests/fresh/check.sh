@@ -1,0 +1,215 @@
+#!/bin/sh
+# check.sh SOURCE SCENARIO - the freshness promise, tried as an author would:
+# a scratch copy of the project holding the small book of tests/fresh/book/,
+# built with `make` as the README says, then edited, restored, copied,
+# deleted and broken in the ways below. After each step the build must have
+# re-done exactly what the step changed, and tests/provenance/check.sh must
+# prove that every output, page, PDF and figure is of the current code.
+#
+#   rebuilds  program edits under every spelling of a command, a prose edit,
+#             a chapter restored with an older time, a git checkout of an
+#             older revision and back, deletions of a program, a run, a
+#             figure and a chapter
+#   refusals  names that clash with the build, a command that cannot be
+#             resolved, a snippet edited by hand (make fails, check-drift
+#             fails on a fresh clone, untangle and discard recover), each
+#             reverted with the build recovering
+#   copy      the tree copied with its build: make there builds the copy
+#
+# Exit 77 (skipped) where pdftotext or git is missing.
+set -u
+source=$1 scenario=$2
+command -v git >/dev/null && command -v pdftotext >/dev/null || exit 77
+base=$(mktemp -d) || exit 2
+trap 'rm -rf "$base"' EXIT
+fail=0
+say() { echo "[$scenario] $*"; }
+bad() { echo "[$scenario] FAILED: $*"; fail=1; }
+
+# A scratch project: the toolchain and build files of SOURCE, the small book.
+tree=$base/book
+mkdir -p "$tree/book" "$tree/snippets"
+(cd "$source" && cp -r .gitignore CMakeLists.txt CMakePresets.json Makefile deps tangle tests "$tree/") || exit 2
+cp -r "$source/book/assets" "$source/book/index.md" "$tree/book/"
+cp "$source/tests/fresh/book/"*.md "$tree/book/"
+# The project's own tests are not built there: the scenarios need the book's
+# build (its runs are tests) and the provenance command, not the rest.
+echo "# (tests/fresh/check.sh: the project's own tests are not built here)" > "$tree/tests/CMakeLists.txt"
+cd "$tree" || exit 2
+git init -q . && git config user.email t@t && git config user.name t
+
+build() {	# make, as the README says; its output in $base/make.log
+    if ! make >"$base/make.log" 2>&1; then
+        bad "make failed: $1"; tail -20 "$base/make.log"; return 1
+    fi
+}
+fails() {	# make must fail, saying $2
+    if make >"$base/make.log" 2>&1; then
+        bad "make succeeded: $1"; return 1
+    fi
+    grep -q -- "$2" "$base/make.log" || { bad "make did not say '$2': $1"; tail -20 "$base/make.log"; }
+}
+proven() {	# the provenance test passes on this tree
+    sh tests/provenance/check.sh build/tangle/provenance "$PWD" "$PWD/build" >"$base/prov.log" 2>&1 ||
+        { bad "provenance: $1"; cat "$base/prov.log"; }
+}
+records() {	# the digest of every run's record, one "ID DIGEST" per line
+    for j in build/out/*.json; do
+        case "$j" in *.failed.json) continue ;; esac
+        printf '%s %s\n' "$(basename "$j" .json)" "$(sed -n 's/^  "digest": "\(.*\)"$/\1/p' "$j")"
+    done
+}
+changed() {	# the runs whose record differs between two records() lists
+    printf '%s\n' "$1" "$2" | sort | uniq -u | cut -d' ' -f1 | sort -u | tr '\n' ' '
+}
+edit_program() {	# $1: the output text of a program, to bump its version
+    sed -i "s/$1, version [0-9]*/$1, version $2/" book/01-alpha.md
+}
+expect_reran() {	# $1 what, $2 before, $3 the runs that must have re-run
+    got=$(changed "$2" "$(records)")
+    [ "$got" = "$3" ] || bad "$1: re-ran '$got', expected '$3'"
+}
+
+build "the first build" || exit 1
+git add -A && git commit -qm v1
+proven "after the first build"
+
+case $scenario in
+rebuilds)
+    cp -p book/01-alpha.md "$base/alpha-v1.md"
+    sleep 1
+    # One program edited: its run alone re-runs.
+    before=$(records)
+    edit_program hello 2
+    build "after editing hello"
+    expect_reran "editing the program that prints 'hello'" "$before" "ch01-hello "
+    grep -q "hello, version 2" build/out/ch01-hello.txt || bad "ch01-hello does not show the new output"
+    grep -q "hello, version 2" build/html/01-alpha.html || bad "the page does not show the new output"
+    proven "after editing hello"
+    # One program per other spelling: cd build && ./bin/x | head, a script
+    # that runs it, mpiexec with options and env in between. Each run must
+    # follow its program.
+    before=$(records)
+    for text in twice greetings "rank %d"; do
+        edit_program "$text" 2
+    done
+    build "after editing the other programs"
+    expect_reran "editing the programs of the other spellings" "$before" "ch01-ranks ch01-run ch01-twice "
+    for run in ch01-twice ch01-run ch01-ranks; do
+        grep -q "version 2" "build/out/$run.txt" || bad "$run does not show the new output"
+    done
+    proven "after editing the other programs"
+    before=$(records)
+    sed -i 's/^A small book for the freshness tests/A small book, edited, for the freshness tests/' book/01-alpha.md
+    build "after a prose edit"
+    expect_reran "a prose edit" "$before" ""
+    grep -q "A small book, edited" build/html/01-alpha.html || bad "the prose edit is not on the page"
+    proven "after a prose edit"
+
+    say "a chapter restored with its older time"
+    cp -p "$base/alpha-v1.md" book/01-alpha.md
+    before=$(records)
+    build "after restoring the chapter"
+    expect_reran "restoring the chapter with an older time" "$before" \
+        "ch01-hello ch01-ranks ch01-run ch01-twice "
+    grep -q "version 1" build/out/ch01-hello.txt || bad "the restored program's output is not the old one"
+    proven "after restoring the chapter"
+
+    say "a git checkout of an older revision, and back"
+    edit_program hello 3
+    build "before the checkout" && git add -A && git commit -qm v3
+    git checkout -q HEAD~1
+    build "at the older revision"
+    grep -q "version 1" build/out/ch01-hello.txt || bad "the checkout's program did not re-run"
+    proven "at the older revision"
+    git checkout -q -
+    build "back at the newest revision"
+    grep -q "version 3" build/out/ch01-hello.txt || bad "back: the program did not re-run"
+    proven "back at the newest revision"
+
+    say "deletions: a program and its run, a run with its figure, a chapter"
+    [ -e build/docs/programs/html/beta_8c.html ] || bad "no reference page for beta.c to begin with"
+    rm book/02-beta.md
+    awk '/^```\{\.c file=ch01\/ranks\.c\}/ { skip = 2 } /^```\{\.console \.run name=table\}/ { skip = 2 }
+         /^```\{\.gnuplot/ { skip = 1 } skip { if (/^```$/) skip--; next } { print }' \
+        book/01-alpha.md > "$base/alpha.md" && cp "$base/alpha.md" book/01-alpha.md
+    # (the awk drops the ranks program with its run, the table run and its plot)
+    grep -q ranks book/01-alpha.md && bad "the test's awk did not remove the ranks program"
+    build "after the deletions"
+    for f in build/bin/beta build/bin/ranks build/out/ch02-beta.json build/out/ch02-beta.txt \
+             build/out/ch01-ranks.json build/out/ch01-table.txt build/html/figures/ch01-plot-1.svg \
+             build/html/02-beta.html build/html/02-beta.print.html build/pdf/02-beta.pdf \
+             build/md/02-beta.md build/docs/programs/html/beta_8c.html snippets/ch02/beta.c \
+             snippets/ch01/ranks.c build/gen/runs/ch02-beta.run; do
+        [ ! -e "$f" ] || bad "$f is still there after its definition was deleted"
+    done
+    ctest --test-dir build -N | grep -q "ch02-beta\|ch01-ranks" && bad "CTest still lists the deleted runs"
+    grep -q "beta" build/html/index.html && bad "the front page still lists the deleted chapter"
+    proven "after the deletions"
+    ;;
+
+refusals)
+    for name in test all clean help tangle; do
+        say "a program named $name"
+        sed -i "s|file=ch01/hello.c|file=ch01/$name.c|; s|\./build/bin/hello|./build/bin/$name|" book/01-alpha.md
+        fails "a program named $name" "book/01-alpha.md:[0-9]*:[0-9]*: error: program name '$name' cannot be used"
+        git checkout -q book
+        build "after reverting the program named $name"
+    done
+    say "a command that cannot be resolved"
+    sed -i 's|^\$ \./build/bin/hello|$ ./a.out|' book/01-alpha.md
+    fails "./a.out" "book/01-alpha.md:[0-9]*:[0-9]*: error: './a.out' is neither a program of the book"
+    git checkout -q book
+    build "after reverting ./a.out"
+    proven "after the refusals"
+
+    say "a snippet edited by hand"
+    sed -i 's/hello, version 1/hello, version 9 by hand/' snippets/ch01/hello.c
+    cp snippets/ch01/hello.c "$base/edited.c"
+    fails "the hand-edited snippet" "snippets/ch01/hello.c:[0-9]*: error: edited by hand"
+    grep -q "book/01-alpha.md:[0-9]*: note: line [0-9]* of snippets/ch01/hello.c comes from here" "$base/make.log" ||
+        bad "the error does not name the chapter line"
+    grep -q "make untangle" "$base/make.log" && grep -q "make discard-snippet-edits" "$base/make.log" ||
+        bad "the error does not give the two ways out"
+    cmp -s snippets/ch01/hello.c "$base/edited.c" || bad "make overwrote the hand edit"
+    make check-drift >"$base/drift.log" 2>&1 && bad "check-drift passed with a hand edit"
+    git clone -q . "$base/clone"
+    cp snippets/ch01/hello.c "$base/clone/snippets/ch01/hello.c"
+    (cd "$base/clone" && make check-drift) >"$base/drift.log" 2>&1 && bad "check-drift passed on a fresh clone with a hand edit"
+    grep -q "snippets/ch01/hello.c:[0-9]*: error: edited by hand" "$base/drift.log" ||
+        bad "check-drift on a fresh clone did not name the edit"
+    cmp -s "$base/clone/snippets/ch01/hello.c" "$base/edited.c" || bad "check-drift overwrote the edit in the clone"
+    make untangle >"$base/untangle.log" 2>&1 || { bad "make untangle failed"; cat "$base/untangle.log"; }
+    grep -q 'puts("hello, version 9 by hand");' book/01-alpha.md || bad "untangle did not carry the edit into the chapter"
+    build "after untangle"
+    grep -q "hello, version 9 by hand" build/out/ch01-hello.txt || bad "the carried edit is not the output"
+    proven "after untangle"
+    sed -i 's/by hand/twice by hand/' snippets/ch01/hello.c
+    make discard-snippet-edits >"$base/discard.log" 2>&1 || bad "make discard-snippet-edits failed"
+    grep -q "twice by hand" snippets/ch01/hello.c && bad "the edit was not discarded"
+    make check-drift >"$base/drift.log" 2>&1 || { bad "check-drift fails after discarding"; cat "$base/drift.log"; }
+    build "after discarding"
+    ;;
+
+copy)
+    say "the tree copied, with its build, and edited there"
+    cp -a "$tree" "$base/copy"
+    cd "$base/copy" || exit 2
+    edit_program hello 2
+    build "in the copy"
+    grep -q "configuring it again" "$base/make.log" || bad "make did not say it configures the copy again"
+    grep -q "version 2" build/out/ch01-hello.txt || bad "the copy's build did not run the copy's program"
+    grep -q "version 1" "$tree/build/out/ch01-hello.txt" || bad "building the copy changed the original"
+    proven "in the copy"
+    cp -a "$tree" "$base/copy2"
+    cd "$base/copy2" || exit 2
+    if cmake --build build >"$base/direct.log" 2>&1; then
+        bad "cmake --build in a copied build tree succeeded"
+    fi
+    grep -q "was configured for $tree/build: it was copied" "$base/direct.log" || { bad "the copied build tree did not say why"; cat "$base/direct.log"; }
+    ;;
+*)
+    echo "unknown scenario $scenario"; exit 2 ;;
+esac
+[ $fail = 0 ] && say "passed"
+exit $fail
