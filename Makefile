@@ -51,7 +51,7 @@ test-tsan: deps-check  ## the thread and libuv programs and the toolchain under 
 test-asan: deps-check  ## every program and the toolchain under AddressSanitizer and UBSan
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan
-	@ctest --preset asan -j2 -LE 'slow|render|slurm'
+	@ctest --preset asan -j2 -LE 'slow|render' 
 
 run: deps-check configured  ## build and run one program: make run P=barrier_race [ARGS="..."] [N=ranks] [ON=slurm]
 	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>] [ON=slurm]"; \

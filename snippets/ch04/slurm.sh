@@ -104,6 +104,9 @@ configure() {
         done
     } > "$dir/etc/hosts" || return 1
     : > "$dir/etc/plugstack.conf" || return 1
+    # Every PMIx fence around a ring: this Slurm's tree is no tree on fewer
+    # nodes than TreeWidth, and its barriers wait for one node only (see the text).
+    echo "PMIxCollFence=ring" > "$dir/etc/mpi.conf" || return 1
     cat > "$dir/etc/slurm.conf" <<EOF || return 1
 ClusterName=book
 SlurmctldHost=head($subnet.254)
