@@ -8,7 +8,8 @@ N       ?= 4
 # own runs set the same (tangle/run_main.c), so commands stay the plain ones.
 MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 \
            $(if $(filter 0,$(shell id -u)),OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
-CHAPTERS = $(sort $(wildcard book/[0-9][0-9]-*.md))
+# One build at a time in $(BUILD)/: a second make waits for the first.
+LOCKED  := sh tangle/locked.sh $(BUILD)
 # ON=slurm: through Chapter 4's Slurm cluster (snippets/ch04/slurm.sh, root
 # only), made for the one command and removed after it. An MPI program gets
 # N ranks with srun --mpi=pmix, over as many of the three nodes as it has
@@ -28,20 +29,20 @@ SLURM_RUN = prog=$(abspath $(BUILD))/bin/$(P); \
         test-tsan test-asan configured toolchain untangle discard-snippet-edits
 
 book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
-	@cmake --build $(BUILD)
+	@$(LOCKED) cmake --build $(BUILD)
 	@echo "book: $(BUILD)/html/index.html, $(BUILD)/pdf/book.pdf, $(BUILD)/docs/programs/html/index.html"
 
 html: deps-check configured  ## the HTML pages only
-	@cmake --build $(BUILD) --target html
+	@$(LOCKED) cmake --build $(BUILD) --target html
 
 pdf: deps-check configured  ## the PDF only
-	@cmake --build $(BUILD) --target pdf
+	@$(LOCKED) cmake --build $(BUILD) --target pdf
 
 docs: deps-check configured  ## the code reference only (Doxygen): build/docs/
-	@cmake --build $(BUILD) --target docs
+	@$(LOCKED) cmake --build $(BUILD) --target docs
 
 test: book  ## build the book, then run every test (toolchain, drift, render, every run block)
-	@ctest --test-dir $(BUILD) --output-on-failure -j2
+	@$(LOCKED) ctest --test-dir $(BUILD) --output-on-failure -j2
 
 test-tsan: deps-check  ## the thread and libuv programs and the toolchain under ThreadSanitizer
 	@cmake --preset tsan >/dev/null
@@ -59,7 +60,7 @@ run: deps-check configured  ## build and run one program: make run P=barrier_rac
 	@test -z "$(ON)" || test "$(ON)" = slurm || { echo "make run: ON=slurm or nothing, not '$(ON)'"; exit 2; }
 	@grep -q "^$(P)	" $(BUILD)/gen/programs.tsv || { echo "make run: no program '$(P)' in the book"; \
 	    echo "programs:"; cut -f1 $(BUILD)/gen/programs.tsv | column -c 100; exit 2; }
-	@cmake --build $(BUILD) --target prog_$(P)
+	@$(LOCKED) cmake --build $(BUILD) --target prog_$(P)
 	@if [ "$(ON)" = slurm ]; then \
 	    $(SLURM_RUN); \
 	elif grep -q "^$(P)	mpi	" $(BUILD)/gen/programs.tsv; then \
@@ -77,7 +78,7 @@ watch: deps-check configured  ## rebuild the affected pages whenever a chapter o
 	    if [ -n "$$(find book -newer $(BUILD)/.watch-stamp -type f -print -quit)" ]; then \
 	        touch $(BUILD)/.watch-stamp; \
 	        echo "watch: $$(date +%T) rebuilding"; \
-	        cmake --build $(BUILD) || echo "watch: the build failed; fix and save again"; \
+	        $(LOCKED) cmake --build $(BUILD) || echo "watch: the build failed; fix and save again"; \
 	    fi; \
 	    sleep 0.5; \
 	done
@@ -116,7 +117,7 @@ configured:
 	        $(BUILD)/toolchain/CMakeFiles; \
 	fi; \
 	if [ ! -f $(BUILD)/build.ninja ] || ! ninja -C $(BUILD) -t query build.ninja >/dev/null 2>&1; then \
-	    cmake --preset $(PRESET) >/dev/null || exit 1; \
+	    $(LOCKED) cmake --preset $(PRESET) >/dev/null || exit 1; \
 	fi
 
 # The toolchain alone (check-drift must not tangle, so it does not configure the book).

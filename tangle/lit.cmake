@@ -327,7 +327,8 @@ function(lit_finish)
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
               --snippets-url ../../snippets --outputs-url ../out
-              --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN} ${metas}
+              --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN}
+              --root ${CMAKE_SOURCE_DIR} ${metas}
       DEPENDS ${stamp} ${weave} ${metas} ${runs}
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Weaving ${slug}"

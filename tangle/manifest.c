@@ -106,17 +106,7 @@ static int split_call(const char *line, size_t len, struct strlist *words)
 	if (!open || len < 2 || line[len - 1] != ')')
 		return -1;
 	strlist_take(words, xstrndup(line, (size_t)(open - line)));
-	end--;
-	for (const char *p = open + 1; p < end;) {
-		const char *w;
-
-		while (p < end && *p == ' ')
-			p++;
-		for (w = p; p < end && *p != ' '; p++)
-			;
-		if (p > w)
-			strlist_take(words, xstrndup(w, (size_t)(p - w)));
-	}
+	strlist_split(words, open + 1, end - 1);
 	return 0;
 }
 

@@ -130,6 +130,20 @@ static int parse_block(const struct buf *block, const char *chapter, int fence_l
 	return rc;
 }
 
+/* Add the input @p shown (read at @p path) to @p rec; -1 when it cannot be read. */
+static int add_input(struct run_record *rec, const char *id, const char *path, const char *shown)
+{
+	char hex[SHA256_HEX];
+
+	if (sha256_file(path, hex) < 0) {
+		fprintf(stderr, "run: %s: cannot read %s: %s (the build makes it before the run)\n", id,
+			path, strerror(errno));
+		return -1;
+	}
+	run_record_add_input(rec, shown, hex);
+	return 0;
+}
+
 /*
  * What the run is made from, by content, into @p rec: the block, and each
  * program (as build/bin/NAME, read from @p bindir), the snippets it is built
@@ -139,7 +153,6 @@ static int parse_block(const struct buf *block, const char *chapter, int fence_l
 static int record_inputs(const struct run_file *f, const char *root, const char *bindir,
 			 const char *id, struct run_record *rec)
 {
-	char hex[SHA256_HEX];
 	int rc = 0;
 
 	sha256_hex(f->block.data ? f->block.data : "", f->block.len, rec->block_sha256);
@@ -147,39 +160,23 @@ static int record_inputs(const struct run_file *f, const char *root, const char 
 		const struct spec_program *p = &f->programs[i];
 		char *path = xasprintf("%s/%s", bindir, p->name), *shown = xasprintf("build/bin/%s", p->name);
 
-		if (sha256_file(path, hex) < 0) {
-			fprintf(stderr, "run: %s: cannot read %s: %s (the build makes it before the run)\n",
-				id, path, strerror(errno));
-			rc = -1;
-		} else {
-			run_record_add_input(rec, shown, hex);
-		}
+		rc |= add_input(rec, id, path, shown);
 		free(path);
 		free(shown);
 		for (size_t k = 0; k < p->sources.len; k++) {
 			char *src = xasprintf("%s/snippets/%s", root, p->sources.items[k]);
 
-			if (sha256_file(src, hex) < 0) {
-				fprintf(stderr, "run: %s: cannot read %s: %s\n", id, src, strerror(errno));
-				rc = -1;
-			} else {
-				run_record_add_input(rec, src + strlen(root) + 1, hex);
-			}
+			rc |= add_input(rec, id, src, src + strlen(root) + 1);
 			free(src);
 		}
 	}
 	for (size_t i = 0; i < f->files.len; i++) {
 		char *file = xasprintf("%s/%s", root, f->files.items[i]);
 
-		if (sha256_file(file, hex) < 0) {
-			fprintf(stderr, "run: %s: cannot read %s: %s\n", id, file, strerror(errno));
-			rc = -1;
-		} else {
-			run_record_add_input(rec, f->files.items[i], hex);
-		}
+		rc |= add_input(rec, id, file, f->files.items[i]);
 		free(file);
 	}
-	return rc;
+	return rc ? -1 : 0;
 }
 
 static char *cpu_model(void)

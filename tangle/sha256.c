@@ -1,10 +1,9 @@
 /* sha256.c - see sha256.h. A plain transcription of FIPS 180-4, section 6.2. */
 #include "sha256.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "util.h"
 
 static const uint32_t k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -106,29 +105,18 @@ void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX])
 	sha256_final_hex(&s, hex);
 }
 
+static void feed(void *s, const void *data, size_t len)
+{
+	sha256_update(s, data, len);
+}
+
 int sha256_file(const char *path, char hex[SHA256_HEX])
 {
-	unsigned char chunk[65536];
 	struct sha256 s;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
 	sha256_init(&s);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		sha256_update(&s, chunk, (size_t)n);
-	}
-	close(fd);
+	if (read_pieces(path, feed, &s) < 0)
+		return -1;
 	sha256_final_hex(&s, hex);
 	return 0;
 }

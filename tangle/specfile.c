@@ -40,21 +40,6 @@ void run_file_write(const struct run_file *f, struct buf *out)
 	buf_add(out, f->block.data ? f->block.data : "", f->block.len);
 }
 
-/* Split the words of [p, end) into @p words. */
-static void split_words(const char *p, const char *end, struct strlist *words)
-{
-	while (p < end) {
-		const char *w;
-
-		while (p < end && *p == ' ')
-			p++;
-		for (w = p; p < end && *p != ' '; p++)
-			;
-		if (p > w)
-			strlist_take(words, xstrndup(w, (size_t)(p - w)));
-	}
-}
-
 int run_file_parse(const char *text, size_t len, struct run_file *f)
 {
 	const char *p = text, *end = text + len;
@@ -78,7 +63,7 @@ int run_file_parse(const char *text, size_t len, struct run_file *f)
 			struct strlist words = {0};
 			struct spec_program *sp;
 
-			split_words(p + 8, eol, &words);
+			strlist_split(&words, p + 8, eol);
 			if (!words.len) {
 				strlist_free(&words);
 				break;

@@ -164,6 +164,20 @@ static void ways_out(int edits)
 }
 
 /*
+ * A hidden file (.tangled, an editor's .x.c.swp) or an editor's backup
+ * (x.c~, #x.c#): not a file of the book, and no one's work to report.
+ */
+static bool editors_file(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	size_t n;
+
+	base = base ? base + 1 : rel;
+	n = strlen(base);
+	return base[0] == '.' || (n && base[n - 1] == '~') || (n > 1 && base[0] == '#' && base[n - 1] == '#');
+}
+
+/*
  * The files of snippets/ that no chapter defines: those tangle wrote go to
  * @p stale, the others (and those edited since tangle wrote them) are
  * reported, unless @p discard (then they go to @p stale too). Returns the
@@ -181,7 +195,7 @@ static int unwanted_files(const struct strmap *produced, const struct tangled *i
 		uint64_t recorded, now;
 		char *path;
 
-		if (strmap_get(produced, rel, NULL) || !strcmp(rel, TANGLED_NAME) || is_staged_name(rel))
+		if (strmap_get(produced, rel, NULL) || is_staged_name(rel) || editors_file(rel))
 			continue;
 		path = xasprintf("%s/%s", snippets, rel);
 		if (discard || (tangled_get(idx, rel, &recorded) && tangled_hash_file(path, &now) == 0 &&
@@ -695,8 +709,11 @@ static int write_mode(const struct book *b, const struct tangled *idx, const cha
 	if (rc < 0)
 		goto fail;
 	if (gen) {
-		if (tangled_load(gen, &seen, &bad) < 0)
+		char *seen_path = xasprintf("%s/snippets.seen", gen);
+
+		if (tangled_load(seen_path, &seen, &bad) < 0)
 			tangled_free(&seen);	/* unreadable: as if this build saw nothing */
+		free(seen_path);
 		buf_add(&add_gen(&t, xstrdup("snippets.seen"))->data, record.data, record.len);
 		if (book && add_stamps(book, &t) < 0)
 			goto fail;
@@ -920,7 +937,8 @@ int main(int argc, char **argv)
 	struct tangled idx;
 	struct diag d;
 	struct book b;
-	int i, rc = 0, bad;
+	char *index_path;
+	int i, rc = 0, bad, line;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--check"))
@@ -963,9 +981,12 @@ int main(int argc, char **argv)
 		strlist_free(&chapters);
 		return 1;
 	}
-	if (tangled_load(snippets, &idx, &bad) < 0) {
+	index_path = xasprintf("%s/" TANGLED_NAME, snippets);
+	bad = tangled_load(index_path, &idx, &line);
+	free(index_path);
+	if (bad < 0) {
 		fprintf(stderr, "%s/" TANGLED_NAME ":%d: error: this is not tangle's record of the files it wrote; restore it (git checkout %s/" TANGLED_NAME ")\n",
-			snippets, bad, snippets);
+			snippets, line, snippets);
 		book_free(&b);
 		strlist_free(&chapters);
 		return 1;

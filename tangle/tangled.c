@@ -99,46 +99,31 @@ uint64_t tangled_hash(const void *data, size_t len)
 	return tangled_hash_final(&h);
 }
 
+static void feed(void *h, const void *data, size_t len)
+{
+	tangled_hash_update(h, data, len);
+}
+
 int tangled_hash_file(const char *path, uint64_t *digest)
 {
-	unsigned char chunk[65536];
 	struct tangled_hash h;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
 	tangled_hash_init(&h);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		tangled_hash_update(&h, chunk, (size_t)n);
-	}
-	close(fd);
+	if (read_pieces(path, feed, &h) < 0)
+		return -1;
 	*digest = tangled_hash_final(&h);
 	return 0;
 }
 
-int tangled_load(const char *dir, struct tangled *t, int *bad_line)
+int tangled_load(const char *path, struct tangled *t, int *bad_line)
 {
-	char *path = xasprintf("%s/" TANGLED_NAME, dir);
 	struct buf text = {0};
 	int line = 0, rc = 0;
 
 	memset(t, 0, sizeof(*t));
 	*bad_line = 0;
-	if (read_file(path, &text) < 0) {
-		free(path);
+	if (read_file(path, &text) < 0)
 		return errno == ENOENT ? 0 : -1;
-	}
-	free(path);
 	for (const char *p = text.data ? text.data : ""; *p && rc == 0;) {
 		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
 		char *stop;

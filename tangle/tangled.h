@@ -55,11 +55,12 @@ struct tangled {
 };
 
 /**
- * Read DIR/.tangled into @p t. A missing file is an empty record (a tree
- * tangled before the record existed); 0, or -1 when it cannot be read or
- * does not parse (a line number in @p bad_line, 0 for a read error).
+ * Read the record at @p path (DIR/.tangled, or a copy in another file) into
+ * @p t. A missing file is an empty record (a tree tangled before the record
+ * existed); 0, or -1 when it cannot be read or does not parse (a line
+ * number in @p bad_line, 0 for a read error).
  */
-int tangled_load(const char *dir, struct tangled *t, int *bad_line);
+int tangled_load(const char *path, struct tangled *t, int *bad_line);
 
 /** The digest recorded for @p path; false when it has none. */
 bool tangled_get(const struct tangled *t, const char *path, uint64_t *digest);

@@ -310,6 +310,20 @@ bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *old)
 	return true;
 }
 
+void strlist_split(struct strlist *l, const char *p, const char *end)
+{
+	while (p < end) {
+		const char *w;
+
+		while (p < end && *p == ' ')
+			p++;
+		for (w = p; p < end && *p != ' '; p++)
+			;
+		if (p > w)
+			strlist_take(l, xstrndup(w, (size_t)(p - w)));
+	}
+}
+
 size_t *strmap_ref(struct strmap *m, const char *key)
 {
 	struct strmap_slot *s;
@@ -450,6 +464,30 @@ int read_file(const char *path, struct buf *out)
 		}
 		out->len += (size_t)n;
 		out->data[out->len] = '\0';
+	}
+	close(fd);
+	return 0;
+}
+
+int read_pieces(const char *path, void (*take)(void *ctx, const void *data, size_t len), void *ctx)
+{
+	unsigned char chunk[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		take(ctx, chunk, (size_t)n);
 	}
 	close(fd);
 	return 0;

@@ -69,6 +69,8 @@ void strlist_add(struct strlist *l, const char *s);
 void strlist_take(struct strlist *l, char *s);
 /** True when an item equal to @p s is present. */
 bool strlist_has(const struct strlist *l, const char *s);
+/** Add the words of [@p p, @p end), separated by blanks (' '), to @p l. */
+void strlist_split(struct strlist *l, const char *p, const char *end);
 /** Free every item and the array. */
 void strlist_free(struct strlist *l);
 
@@ -142,5 +144,11 @@ size_t edit_distance(const char *a, const char *b);
  * Returns 0, or -1 with errno set.
  */
 int read_file(const char *path, struct buf *out);
+
+/**
+ * Read the file at @p path piece by piece, giving each piece to @p take
+ * (with @p ctx): for digests of files of any size. 0, or -1 with errno set.
+ */
+int read_pieces(const char *path, void (*take)(void *ctx, const void *data, size_t len), void *ctx);
 
 #endif

@@ -2,6 +2,7 @@
 #include "weave.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,32 @@ static void put_size(struct buf *md, size_t bytes)
 		buf_printf(md, "%zu byte%s", bytes, bytes == 1 ? "" : "s");
 }
 
+/* The first @p n bytes of @p needle in [p, end), or NULL (memmem is GNU's). */
+static const char *find(const char *p, const char *end, const char *needle, size_t n)
+{
+	while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p - (ptrdiff_t)n) + 1))) {
+		if (!memcmp(p, needle, n))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* @p text with every "@p root/" removed, into @p out. */
+static void relative_paths(struct buf *out, const char *text, size_t len, const char *root)
+{
+	char *prefix = xasprintf("%s/", root);
+	size_t n = strlen(prefix);
+	const char *p = text, *end = text + len, *hit;
+
+	while ((hit = find(p, end, prefix, n))) {
+		buf_add(out, p, (size_t)(hit - p));
+		p = hit + n;
+	}
+	buf_add(out, p, (size_t)(end - p));
+	free(prefix);
+}
+
 static void weave_run(struct buf *md, const struct run *r, const struct capture_file *cf,
 		      const struct weave_links *links)
 {
@@ -307,7 +334,15 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	put_fence(md, fence);
 	buf_puts(md, "\n\n");
 
-	sanitize_output(&out, cf->text.data ? cf->text.data : "", cf->text.len);
+	if (links->root) {
+		struct buf shown = {0};
+
+		relative_paths(&shown, cf->text.data ? cf->text.data : "", cf->text.len, links->root);
+		sanitize_output(&out, shown.data ? shown.data : "", shown.len);
+		buf_free(&shown);
+	} else {
+		sanitize_output(&out, cf->text.data ? cf->text.data : "", cf->text.len);
+	}
 	if (out.len == 0 && !rec->dropped_bytes)
 		buf_puts(&out, "(no output)\n");
 	else if (out.len && out.data[out.len - 1] != '\n')

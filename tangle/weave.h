@@ -40,6 +40,12 @@ struct weave_links {
 	const char *snippets_url;	/**< URL of snippets/ from the page, e.g. "../../snippets" */
 	const char *outputs_url;	/**< URL of build/out from the page, e.g. "../out" */
 	const char *reference_url;	/**< URL of the programs' Doxygen pages, or NULL */
+	/**
+	 * The repository's absolute path, or NULL: "ROOT/" in an output is
+	 * shown as nothing, so that the book reads the same wherever it was
+	 * built (a path the program printed is shown relative to the root).
+	 */
+	const char *root;
 };
 
 /**

@@ -6,12 +6,13 @@
  *       The chapter's title and summary (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
- *         [--verify ROOT BINDIR] META.json...
+ *         [--verify ROOT BINDIR] [--root DIR] META.json...
  *       The chapter with labelled chunks and real outputs, and the page's
  *       metadata (book title, previous/next, the chapter list) from the metas.
  *       With --verify, an output whose record is not of the current block,
  *       programs, snippets and files (runrecord.h) is an error at its block:
- *       a stale output is never woven.
+ *       a stale output is never woven. With --root, the outputs show the
+ *       paths under DIR relative to it.
  *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
  *       The front page: book/index.md followed by the chapters and summaries.
  *
@@ -36,7 +37,7 @@ static void usage(void)
 	fputs("usage: weave meta CHAPTER.md OUT.json\n"
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
-	      "             [--verify ROOT BINDIR] META.json...\n"
+	      "             [--verify ROOT BINDIR] [--root DIR] META.json...\n"
 	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
 	exit(2);
 }
@@ -232,7 +233,7 @@ static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
 	const char *root = NULL, *bindir = NULL;
-	struct weave_links links = {NULL, NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL, NULL};
 	struct diag d;
 	struct book b;
 	struct buf md = {0}, y = {0};
@@ -258,7 +259,9 @@ static int cmd_chapter(int argc, char **argv)
 		else if (!strcmp(argv[i], "--verify") && i + 2 < argc) {
 			root = argv[++i];
 			bindir = argv[++i];
-		} else if (argv[i][0] == '-')
+		} else if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			links.root = argv[++i];
+		else if (argv[i][0] == '-')
 			usage();
 		else
 			meta_paths[nmetas++] = argv[i];

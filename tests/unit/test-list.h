@@ -51,6 +51,7 @@ int test_tangled_record(void);
 int test_untangle(void);
 int test_names_that_clash(void);
 int test_weave_discloses_cut_output(void);
+int test_weave_relative_paths(void);
 
 struct test {
 	const char *name;
@@ -107,6 +108,7 @@ static const struct test tests[] = {
 	{"untangle", test_untangle},
 	{"names_that_clash", test_names_that_clash},
 	{"weave_discloses_cut_output", test_weave_discloses_cut_output},
+	{"weave_relative_paths", test_weave_relative_paths},
 	{NULL, NULL},
 };
 

@@ -357,15 +357,15 @@ int test_tangled_record(void)
 	mkdir(dir, 0755);
 	path = xasprintf("%s/" TANGLED_NAME, dir);
 	write_file_text(path, text.data);
-	EXPECT(tangled_load(dir, &u, &bad) == 0);
+	EXPECT(tangled_load(path, &u, &bad) == 0);
 	tangled_write(&u, &again);
 	EXPECT(!strcmp(again.data, text.data));
 	EXPECT(tangled_get(&u, "ch02/b.c", &d) && d == 3 && !tangled_get(&u, "ch03/c.c", &d));
 	tangled_free(&u);
 	write_file_text(path, "# x\nnot a digest  ch01/a.c\n");
-	EXPECT(tangled_load(dir, &u, &bad) < 0 && bad == 2);
+	EXPECT(tangled_load(path, &u, &bad) < 0 && bad == 2);
 	unlink(path);
-	EXPECT(tangled_load(dir, &u, &bad) == 0 && u.paths.len == 0);
+	EXPECT(tangled_load(path, &u, &bad) == 0 && u.paths.len == 0);
 	tangled_free(&u);
 	tangled_free(&t);
 	buf_free(&text);
@@ -518,7 +518,7 @@ int test_weave_discloses_cut_output(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {NULL, "../out", NULL};
+	struct weave_links links = {NULL, "../out", NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);
@@ -533,6 +533,32 @@ int test_weave_discloses_cut_output(void)
 	/* The reader is told, in the output and beside it, how much is missing. */
 	EXPECT(contains(md.data, "kept line\n[... the capture ends here: 16.0 MiB more output was written and dropped ...]\n"));
 	EXPECT(contains(md.data, "[output cut after 10 bytes of 16.0 MiB]{.status .cut}"));
+	buf_free(&md);
+	buf_free(&cap.text);
+	run_record_free(&cap.rec);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
+int test_weave_relative_paths(void)
+{
+	const char *text = "# T\n\n```{.console .run}\n$ echo where\n```\n";
+	struct captured c;
+	struct book b;
+	struct capture_file cap = {0};
+	struct weave_links links = {NULL, NULL, NULL, "/home/someone/book"};
+	struct buf md = {0};
+
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-t.md", text, NULL, NULL) == 0);
+	cap.id = "ch01-run";
+	cap.loaded = true;
+	buf_puts(&cap.text, "at /home/someone/book/snippets/ch01/x.c:3 in /home/someone/books/other\n");
+	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
+	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	/* The builder's path to the repository is not shown; other paths are. */
+	EXPECT(contains(md.data, "at snippets/ch01/x.c:3 in /home/someone/books/other\n"));
 	buf_free(&md);
 	buf_free(&cap.text);
 	run_record_free(&cap.rec);
