@@ -104,9 +104,6 @@ configure() {
         done
     } > "$dir/etc/hosts" || return 1
     : > "$dir/etc/plugstack.conf" || return 1
-    # Every PMIx fence around a ring: this Slurm's tree is no tree on fewer
-    # nodes than TreeWidth, and its barriers wait for one node only (see the text).
-    echo "PMIxCollFence=ring" > "$dir/etc/mpi.conf" || return 1
     cat > "$dir/etc/slurm.conf" <<EOF || return 1
 ClusterName=book
 SlurmctldHost=head($subnet.254)
@@ -134,6 +131,9 @@ SlurmdLogFile=$dir/log/slurmd-%n.log
 TmpFS=$dir/%n/tmp
 PlugStackConfig=$dir/etc/plugstack.conf
 EOF
+    # Every PMIx fence around a ring: this Slurm's tree is no tree on fewer
+    # nodes than TreeWidth, and its barriers wait for one node only (see the text).
+    echo "PMIxCollFence=ring" > "$dir/etc/mpi.conf" || return 1
     mungekey --create --keyfile="$dir/key/munge.key" 2>> "$dir/log/mungekey.log"
 }
 
