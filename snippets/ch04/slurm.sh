@@ -267,7 +267,7 @@ exec)
     state=$(mktemp) || exit 2
     rm -f "$state"
     pid=
-    trap 'down "$state"; wait' EXIT
+    trap 'trap "" TERM INT; down "$state"; wait' EXIT
     trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null; exit 143' TERM
     trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null; exit 130' INT
     up "$state"
