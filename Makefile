@@ -95,7 +95,7 @@ fuzz: deps-check  ## fuzz the parser and tangle (libFuzzer, ASan+UBSan) for FUZZ
 	    -o $(BUILD)/fuzz/fuzz_tangle
 	$(BUILD)/fuzz/fuzz_tangle -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 -rss_limit_mb=2048 \
 	    -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
-	    $(BUILD)/fuzz/corpus book tests/render $(wildcard tests/golden/*/*/) tests/golden/good/web/book
+	    $(BUILD)/fuzz/corpus book tests/render $(wildcard tests/golden/*/*/) tests/golden/good/web/book tests/fuzz/seeds
 
 check-drift: toolchain  ## fail when snippets/ is not exactly a fresh tangle of book/ (writes nothing)
 	@$(BUILD)/toolchain/tangle --check --book book

@@ -1125,6 +1125,175 @@ static void index_plots(struct book *b, struct diag *d)
 	strmap_free(&figures);
 }
 
+/* "ch01.serial" for the value @p name of chapter @p c (a name with a tag is one already). */
+static char *value_key(const struct chapter *c, const char *name)
+{
+	return strchr(name, '.') ? xstrdup(name) : xasprintf("%s.%s", c->tag, name);
+}
+
+const struct run *book_value_run(const struct book *b, const struct chapter *c, const char *name)
+{
+	char *key = value_key(c, name);
+	const struct run *found = NULL;
+
+	for (size_t i = 0; i < b->nruns && !found; i++) {
+		char *prefix = xasprintf("%s.", b->runs[i].chapter->tag);
+
+		if (starts_with(key, prefix) && runspec_value(&b->runs[i].spec, key + strlen(prefix)))
+			found = &b->runs[i];
+		free(prefix);
+	}
+	free(key);
+	return found;
+}
+
+/* The value of chapter @p c nearest to @p name, for "did you mean". */
+static const char *nearest_value(const struct book *b, const struct chapter *c, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (size_t i = 0; i < b->nruns; i++) {
+		if (b->runs[i].chapter != c)
+			continue;
+		for (size_t k = 0; k < b->runs[i].spec.nexpects; k++) {
+			const struct expect *e = &b->runs[i].spec.expects[k];
+			size_t dist;
+
+			if (e->kind == EXPECT_VALUE && (dist = edit_distance(name, e->name)) < best_d) {
+				best = e->name;
+				best_d = dist;
+			}
+		}
+	}
+	return best;
+}
+
+/*
+ * The inline values and claims of every chapter: found, parsed, and each
+ * name resolved to the run that defines it. Value names are unique in a
+ * chapter; in the whole book, every value is used.
+ */
+static void index_quotes(struct book *b, enum book_scope scope, struct diag *d, int errors_before)
+{
+	struct strmap defined = {0};	/* "ch01.serial" -> run index */
+	struct strmap used = {0};
+	struct strlist keys = {0}, used_keys = {0};	/* the maps' keys, which they do not own */
+	int errors = d->errors;
+
+	for (size_t i = 0; i < b->nruns; i++) {
+		const struct run *r = &b->runs[i];
+
+		for (size_t k = 0; k < r->spec.nexpects; k++) {
+			const struct expect *e = &r->spec.expects[k];
+			char *key;
+			size_t other;
+
+			if (e->kind != EXPECT_VALUE || !e->name)
+				continue;
+			key = value_key(r->chapter, e->name);
+			if (!strmap_put(&defined, key, i, &other) && other != i) {
+				diag_error(d, r->chapter->path, e->line, 7,
+					   "value '%s' is already defined by run %s (line %d); a value's name is "
+					   "unique in its chapter", e->name, b->runs[other].id,
+					   runspec_value(&b->runs[other].spec, e->name)->line);
+				free(key);
+			} else {
+				strlist_take(&keys, key);
+			}
+		}
+		/* A claim of the block uses the values it tests. */
+		for (size_t k = 0; k < r->spec.nexpects; k++) {
+			const struct expect *e = &r->spec.expects[k];
+			struct strlist names = {0};
+
+			if (e->kind != EXPECT_CLAIM || !e->test)
+				continue;
+			expr_names(e->test, &names);
+			for (size_t j = 0; j < names.len; j++) {
+				char *key = value_key(r->chapter, names.items[j]);
+
+				if (strmap_put(&used, key, 1, NULL))
+					strlist_take(&used_keys, key);
+				else
+					free(key);
+			}
+			strlist_free(&names);
+		}
+	}
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+		size_t first = b->nquotes;
+
+		if (!c->tag)
+			continue;
+		quotes_scan(c, &b->quotes, &b->nquotes, d);
+		for (size_t qi = first; qi < b->nquotes; qi++) {
+			struct quote *q = &b->quotes[qi];
+
+			for (size_t k = 0; k < q->names.len; k++) {
+				const char *name = q->names.items[k];
+				char *key = value_key(c, name);
+				size_t run;
+				bool ours = !strchr(name, '.') || (starts_with(name, c->tag) && name[strlen(c->tag)] == '.');
+				const char *hint;
+
+				if (strmap_get(&defined, key, &run)) {
+					q->runs[k] = &b->runs[run];
+					if (strmap_put(&used, key, 1, NULL)) {
+						strlist_take(&used_keys, key);
+						key = NULL;
+					}
+				} else if (!ours && scope == BOOK_PARTIAL) {
+					/* Another chapter's: weave is told its run. */
+				} else if (ours && (hint = nearest_value(b, c, q->value_names.items[k]))) {
+					diag_error(d, c->path, q->line, q->col,
+						   "no run of this chapter has a value '%s'; did you mean '%s'?",
+						   q->value_names.items[k], hint);
+				} else if (ours) {
+					diag_error(d, c->path, q->line, q->col,
+						   "no run of this chapter has a value '%s' (a run block defines one with "
+						   "a row 'value %s: REGEX')", q->value_names.items[k], q->value_names.items[k]);
+				} else {
+					int taglen = (int)(strchr(name, '.') - name);
+					bool tagged = false;
+
+					for (size_t i = 0; i < b->nchapters; i++)
+						tagged |= b->chapters[i].tag && (int)strlen(b->chapters[i].tag) == taglen &&
+							  !strncmp(b->chapters[i].tag, name, (size_t)taglen);
+					if (tagged)
+						diag_error(d, c->path, q->line, q->col,
+							   "no run of the chapter tagged '%.*s' has a value '%s'", taglen, name,
+							   q->value_names.items[k]);
+					else
+						diag_error(d, c->path, q->line, q->col,
+							   "'%s' names a value of chapter '%.*s', and no chapter has that tag "
+							   "(tags are ch01, ch02, ...: the chapter's number)", name, taglen, name);
+				}
+				free(key);
+			}
+		}
+	}
+	/* Quoted nowhere: said only of a book whose quotes all parsed and resolved. */
+	if (scope == BOOK_WHOLE && d->errors == errors && errors == errors_before) {
+		for (size_t i = 0; i < keys.len; i++) {
+			size_t run;
+
+			if (strmap_get(&used, keys.items[i], NULL) || !strmap_get(&defined, keys.items[i], &run))
+				continue;
+			const char *name = strchr(keys.items[i], '.') + 1;
+
+			diag_error(d, b->runs[run].chapter->path, runspec_value(&b->runs[run].spec, name)->line, 7,
+				   "value '%s' is never quoted: quote it in the prose (`%s`{.value}), test it "
+				   "with a claim, or check its line with contains:", name, name);
+		}
+	}
+	strmap_free(&defined);
+	strmap_free(&used);
+	strlist_free(&keys);
+	strlist_free(&used_keys);
+}
+
 /* The checks of book_load() and book_parse(), once the chapters are read. */
 static int check_book(struct book *b, enum book_scope scope, struct diag *d, int errors)
 {
@@ -1146,6 +1315,7 @@ static int check_book(struct book *b, enum book_scope scope, struct diag *d, int
 		check_reachability(b, d);
 	index_runs(b, scope, d);
 	index_plots(b, d);
+	index_quotes(b, scope, d, errors);
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -1197,6 +1367,7 @@ void book_free(struct book *b)
 	for (size_t i = 0; i < b->nplots; i++)
 		free(b->plots[i].id);
 	free(b->plots);
+	quotes_free(b->quotes, b->nquotes);
 	free(b->index);
 	free(b->chunks);
 	free(b->roots);

@@ -15,7 +15,11 @@
  *     it names only programs and files the book defines (a program with
  *     variants="tsan" also defines PROGRAM-tsan); a script it runs names
  *     only such programs, and they are the run's too;
- *   - a root's variants are known sanitizer builds (tsan, asan).
+ *   - a root's variants are known sanitizer builds (tsan, asan);
+ *   - every inline value and claim of the prose parses, and each name it
+ *     uses is a value ("value NAME" row) of a run of its chapter, or of the
+ *     chapter its tag names ("ch01.serial"); value names are unique in their
+ *     chapter, and (whole book) every value is quoted or tested by a claim.
  */
 #ifndef TANGLE_BOOK_H
 #define TANGLE_BOOK_H
@@ -25,6 +29,7 @@
 
 #include "chapter.h"
 #include "linemap.h"
+#include "quote.h"
 #include "runspec.h"
 #include "util.h"
 
@@ -99,6 +104,8 @@ struct book {
 	size_t nruns;	/**< number of runs */
 	struct plot *plots; /**< every plot block, in book order */
 	size_t nplots;	/**< number of plots */
+	struct quote *quotes; /**< every inline value and claim, in book order (quote.h) */
+	size_t nquotes;	/**< number of quotes */
 	struct strmap paths;	/**< root path -> index in roots */
 	struct strmap programs;	/**< program or variant name -> index in roots */
 	struct strlist variant_names; /**< "PROGRAM-tsan", ...: the keys of programs that no root holds */
@@ -108,7 +115,8 @@ struct book {
 /** How much book_load() checks. */
 enum book_scope {
 	BOOK_WHOLE,	/**< the complete book: programs named by runs must exist */
-	BOOK_PARTIAL,	/**< some chapters only (weave): skip cross-chapter checks */
+	BOOK_PARTIAL,	/**< some chapters only (weave): skip cross-chapter checks; a quote's
+			     name of another chapter stays unresolved (its run NULL) */
 };
 
 /**
@@ -128,6 +136,12 @@ int book_parse(struct book *b, const char *const *paths, const char *const *text
 
 /** Release everything @p b owns. */
 void book_free(struct book *b);
+
+/**
+ * The run of @p b that defines the value @p name ("serial" of chapter @p c,
+ * or "ch01.serial"), or NULL.
+ */
+const struct run *book_value_run(const struct book *b, const struct chapter *c, const char *name);
 
 /** The chunk @p name of chapter @p c, or NULL. */
 const struct chunk *book_chunk(const struct book *b, const struct chapter *c,

@@ -42,3 +42,13 @@ void diag_note(struct diag *d, const char *file, int line, int col,
 	report(d, file, line, col, "note", fmt, ap);
 	va_end(ap);
 }
+
+void diag_warning(struct diag *d, const char *file, int line, int col,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(d, file, line, col, "warning", fmt, ap);
+	va_end(ap);
+}

@@ -32,4 +32,12 @@ void diag_error(struct diag *d, const char *file, int line, int col,
 void diag_note(struct diag *d, const char *file, int line, int col,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/**
+ * Report a warning: something the reader of the book is told about (a claim
+ * this machine contradicts, shown as a note) but that does not fail the
+ * command; warnings are not counted.
+ */
+void diag_warning(struct diag *d, const char *file, int line, int col,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 #endif

@@ -53,7 +53,7 @@ add_custom_command(
   OUTPUT ${LIT_GEN}/tangle.always
   BYPRODUCTS ${LIT_GEN}/manifest.cmake
   COMMAND sh ${CMAKE_SOURCE_DIR}/tangle/tangle-step.sh ${LIT_REAL_BINARY_DIR} ${CMAKE_SOURCE_DIR}
-          ${LIT_TOOLS}/tangle ${LIT_GEN}
+          ${LIT_TOOLS}/tangle ${LIT_GEN} ${CMAKE_COMMAND}
   COMMENT "Tangling the book"
   VERBATIM)
 # Not part of "all": the manifest phase runs it, once per build.
@@ -236,10 +236,13 @@ function(lit_plot id)
   set_property(GLOBAL APPEND PROPERTY LIT_FIGURES_${A_CHAPTER} ${svg})
 endfunction()
 
+# A chapter; QUOTES are the runs of other chapters whose values its prose
+# quotes (tangle/quote.h): its page is woven again whenever one of them runs.
 function(lit_chapter slug)
-  cmake_parse_arguments(A "" "SOURCE" "RUNS" ${ARGN})
+  cmake_parse_arguments(A "" "SOURCE" "RUNS;QUOTES" ${ARGN})
   set_property(GLOBAL APPEND PROPERTY LIT_CHAPTERS ${slug})
   set_property(GLOBAL PROPERTY LIT_SOURCE_${slug} ${A_SOURCE})
+  set_property(GLOBAL PROPERTY LIT_QUOTES_${slug} ${A_QUOTES})
 endfunction()
 
 # Every file tangle writes under snippets/ (the code reference documents them).
@@ -321,15 +324,24 @@ function(lit_finish)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
     get_property(runs GLOBAL PROPERTY LIT_RUNS_${slug})
     get_property(figures GLOBAL PROPERTY LIT_FIGURES_${slug})
+    get_property(quoted GLOBAL PROPERTY LIT_QUOTES_${slug})
     lit_stamp(stamp ${CMAKE_SOURCE_DIR}/${src})
+    # The captures of the runs of other chapters it quotes, and their run
+    # files (the values they define): a change re-weaves this page.
+    set(quoted_args)
+    set(quoted_files)
+    foreach(id IN LISTS quoted)
+      list(APPEND quoted_args --quoted-run ${id})
+      list(APPEND quoted_files ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt ${LIT_GEN}/runs/${id}.run)
+    endforeach()
     add_custom_command(
       OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
               --snippets-url ../../snippets --outputs-url ../out
               --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN}
-              --root ${CMAKE_SOURCE_DIR} ${metas}
-      DEPENDS ${stamp} ${weave} ${metas} ${runs}
+              --root ${CMAKE_SOURCE_DIR} --gen ${LIT_GEN} ${quoted_args} ${metas}
+      DEPENDS ${stamp} ${weave} ${metas} ${runs} ${quoted_files}
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Weaving ${slug}"
       VERBATIM)

@@ -71,6 +71,7 @@ void manifest_write(const struct manifest *m, struct buf *out)
 	for (size_t i = 0; i < m->nchapters; i++) {
 		buf_printf(out, "lit_chapter(%s SOURCE %s", m->chapters[i].slug, m->chapters[i].source);
 		put_list(out, "RUNS", &m->chapters[i].runs);
+		put_list(out, "QUOTES", &m->chapters[i].quotes);
 		buf_puts(out, ")\n");
 	}
 	if (m->snippets.len) {
@@ -113,7 +114,7 @@ static int split_call(const char *line, size_t len, struct strlist *words)
 static bool is_key(const char *w)
 {
 	static const char *const keys[] = {"SOURCES", "LIBS", "CHAPTER", "SOURCE", "LABELS", "VARIANTS",
-					   "RANKS", "TIMEOUT", "SERIAL", "PROGRAMS", "FILES", "RUN", "RUNS"};
+					   "RANKS", "TIMEOUT", "SERIAL", "PROGRAMS", "FILES", "RUN", "RUNS", "QUOTES"};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(w, keys[i]))
@@ -208,6 +209,7 @@ static int parse_call(struct manifest *m, const struct strlist *w)
 		c->slug = xstrdup(w->items[1]);
 		c->source = value(w, "SOURCE");
 		values(w, "RUNS", &c->runs);
+		values(w, "QUOTES", &c->quotes);
 		return c->source ? 0 : -1;
 	}
 	return -1;
@@ -270,6 +272,7 @@ void manifest_free(struct manifest *m)
 		free(m->chapters[i].slug);
 		free(m->chapters[i].source);
 		strlist_free(&m->chapters[i].runs);
+		strlist_free(&m->chapters[i].quotes);
 	}
 	free(m->programs);
 	free(m->runs);

@@ -14,7 +14,7 @@
  *     lit_program(NAME CHAPTER SLUG SOURCE PATH [LIBS ...] [LABELS ...] [VARIANTS ...])
  *     lit_run(ID CHAPTER SLUG RANKS N TIMEOUT S SERIAL 0|1 [PROGRAMS ...] [FILES ...] [LABELS ...])
  *     lit_plot(ID CHAPTER SLUG RUN ID)
- *     lit_chapter(SLUG SOURCE book/NN-slug.md [RUNS ...])
+ *     lit_chapter(SLUG SOURCE book/NN-slug.md [RUNS ...] [QUOTES ...])
  *     lit_snippets(PATH...)
  *
  * and gen/programs.tsv one line per program, "NAME<TAB>KIND<TAB>PATH" (KIND:
@@ -62,6 +62,7 @@ struct manifest_chapter {
 	char *slug;		/**< "02-threads" */
 	char *source;		/**< "book/02-threads.md" */
 	struct strlist runs;	/**< its runs, in order */
+	struct strlist quotes;	/**< the runs of other chapters whose values it quotes */
 };
 
 /** Everything the manifest says. */

@@ -14,6 +14,11 @@
  *   - its chapter's page (--html/SLUG.html) and print page (SLUG.print.html)
  *     show this output: the digest they carry for the run is the record's,
  *     and they show no output of a run the book no longer has;
+ *   - every inline value and claim of the prose (quote.h) is on its page and
+ *     print page, in order, with the ids and current digests of the runs it
+ *     reads, the state the current records give it (a claim held, noted,
+ *     not checked) and, for a value, the text they give; and every PDF text
+ *     of its chapter lists it ("Measured for this copy") with the same;
  *   - every PDF text given (pdftotext of book.pdf; with :SLUG, of that
  *     chapter's PDF) holds the first digits of the digest of each of its
  *     runs, and no other digits labelled "output";
@@ -25,6 +30,7 @@
  * line; exit 1 when there is one, 0 when every output was proved current.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +116,31 @@ static void check_record(const struct run *r, const struct run_record *rec, cons
 	strlist_free(&want);
 }
 
+/* The value of attribute @p name of the tag [@p tag, @p end), or NULL. */
+static char *tag_attr(const char *tag, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = tag; p && p < end; p = strchr(p + 1, '=')) {
+		if (p - tag < (ptrdiff_t)n + 1 || *p != '=' || p[1] != '"' || memcmp(p - n, name, n) ||
+		    !isspace((unsigned char)p[-(ptrdiff_t)n - 1]))
+			continue;
+		return xstrndup(p + 2, strcspn(p + 2, "\""));
+	}
+	return NULL;
+}
+
+/* Is @p word one of the blank-separated words of @p list? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
 /*
  * The (run, digest) pairs a page shows: every element with class "digest"
  * carries data-run and data-digest (weave.c). Pandoc may wrap a tag's
@@ -118,19 +149,30 @@ static void check_record(const struct run *r, const struct run_record *rec, cons
 static void page_digests(const char *html, struct strlist *runs, struct strlist *digests)
 {
 	for (const char *p = html; (p = strstr(p, "data-digest=\"")); p++) {
-		const char *tag = p, *end = strchr(p, '>'), *run, *q;
+		const char *tag = p, *end = strchr(p, '>');
+		char *run, *digest, *cls;
 
 		while (tag > html && *tag != '<')
 			tag--;
-		run = strstr(tag, "data-run=\"");
-		q = p + strlen("data-digest=\"");
-		if (!end || !run || run > end || !strchr(q, '"'))
+		if (!end)
 			continue;
-		run += strlen("data-run=\"");
-		strlist_take(runs, xstrndup(run, strcspn(run, "\"")));
-		strlist_take(digests, xstrndup(q, strcspn(q, "\"")));
+		run = tag_attr(tag, end, "data-run");
+		digest = tag_attr(tag, end, "data-digest");
+		cls = tag_attr(tag, end, "class");
+		/* An output's digest; inline values carry data-state as well (page_quotes()). */
+		if (run && digest && cls && has_word(cls, "digest")) {
+			strlist_take(runs, run);
+			strlist_take(digests, digest);
+			run = digest = NULL;
+		}
+		free(run);
+		free(digest);
+		free(cls);
 	}
 }
+
+static void check_page_quotes(const char *path, const char *html, const struct book *b,
+			      const struct chapter *c, const struct run_record *recs, struct diag *d);
 
 /* A page of chapter @p c must show exactly its runs, each with its record's digest. */
 static void check_page(const char *path, const struct book *b, const struct chapter *c,
@@ -145,6 +187,7 @@ static void check_page(const char *path, const struct book *b, const struct chap
 		return;
 	}
 	page_digests(html.data ? html.data : "", &runs, &digests);
+	check_page_quotes(path, html.data ? html.data : "", b, c, recs, d);
 	for (size_t i = 0; i < b->nruns; i++) {
 		const struct run *r = &b->runs[i];
 		size_t seen = 0;
@@ -176,6 +219,194 @@ static void check_page(const char *path, const struct book *b, const struct chap
 	buf_free(&html);
 }
 
+static const char *const state_names[] = {
+	[QUOTE_SHOWN] = "shown", [QUOTE_HELD] = "held", [QUOTE_NOTED] = "noted",
+	[QUOTE_UNMEASURED] = "unmeasured", [QUOTE_FAILED] = "failed",
+};
+
+/*
+ * What quote @p q must show with the current records @p recs: its state,
+ * @p text, and the ids and digests of its runs, in order of first use.
+ */
+static enum quote_state expected_quote(const struct book *b, const struct quote *q,
+				       const struct run_record *recs, struct strlist *ids,
+				       struct strlist *digests, struct buf *text)
+{
+	struct expr_values values = {0};
+	enum quote_state state;
+
+	for (size_t k = 0; k < q->names.len; k++) {
+		size_t r = (size_t)(q->runs[k] - b->runs);
+		const char *v;
+
+		if (!strlist_has(ids, q->runs[k]->id)) {
+			strlist_add(ids, q->runs[k]->id);
+			strlist_add(digests, recs[r].id ? recs[r].digest : "?");
+		}
+		if (recs[r].id && !recs[r].skipped &&
+		    (v = expr_values_get(&recs[r].values, q->value_names.items[k])))
+			expr_values_set(&values, q->names.items[k], v);
+	}
+	state = quote_evaluate(q, &values, text);
+	expr_values_free(&values);
+	return state;
+}
+
+/* An inline value or claim as a page shows it. */
+struct shown_quote {
+	char *runs, *digests, *state, *text, *href;
+};
+
+/*
+ * Decode the few entities pandoc writes in text (&amp; &lt; &gt; &quot; &#39;),
+ * with each run of blanks and newlines one blank, as pandoc wraps lines.
+ */
+static char *html_text(const char *s, size_t len)
+{
+	static const struct { const char *entity, *ch; } entities[] = {
+		{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+	};
+	struct buf b = {0};
+
+	for (size_t i = 0; i < len;) {
+		size_t k, n = sizeof(entities) / sizeof(entities[0]);
+
+		for (k = 0; k < n; k++)
+			if (!strncmp(s + i, entities[k].entity, strlen(entities[k].entity)))
+				break;
+		if (k < n) {
+			buf_puts(&b, entities[k].ch);
+			i += strlen(entities[k].entity);
+		} else if (isspace((unsigned char)s[i])) {
+			if (b.len && b.data[b.len - 1] != ' ')
+				buf_putc(&b, ' ');
+			i++;
+		} else {
+			buf_putc(&b, s[i++]);
+		}
+	}
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+/* Every element of @p html with a data-state (weave.c's quotes), in order. */
+static size_t page_quotes(const char *html, struct shown_quote **out)
+{
+	size_t n = 0;
+
+	*out = NULL;
+	for (const char *p = html; (p = strstr(p, "data-state=\"")); p++) {
+		const char *tag = p, *end = strchr(p, '>'), *close;
+		struct shown_quote q;
+
+		while (tag > html && *tag != '<')
+			tag--;
+		if (!end)
+			break;
+		close = strstr(end, "</");
+		q.runs = tag_attr(tag, end, "data-run");
+		q.digests = tag_attr(tag, end, "data-digest");
+		q.state = tag_attr(tag, end, "data-state");
+		q.href = tag_attr(tag, end, "href");
+		q.text = html_text(end + 1, close ? (size_t)(close - end - 1) : 0);
+		*out = xrealloc(*out, (n + 1) * sizeof(**out));
+		(*out)[n++] = q;
+	}
+	return n;
+}
+
+/*
+ * Does the link @p href lead to run @p id: "#run-ID", "PAGE.html#run-ID", or
+ * with the print page's prefix, "#ch01-run-ID"?
+ */
+static bool has_suffix_run(const char *href, const char *id)
+{
+	const char *hash = strrchr(href, '#');
+	char *want = xasprintf("run-%s", id);
+	size_t n = hash ? strlen(hash + 1) : 0, w = strlen(want);
+	bool ok = hash && n >= w && !strcmp(hash + 1 + n - w, want) && (n == w || hash[n - w] == '-');
+
+	free(want);
+	return ok;
+}
+
+/* Join @p l with blanks into a new string. */
+static char *joined(const struct strlist *l)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; i < l->len; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", l->items[i]);
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+/* The page @p path of chapter @p c must show each of its quotes, in order, as the records give it. */
+static void check_page_quotes(const char *path, const char *html, const struct book *b,
+			      const struct chapter *c, const struct run_record *recs, struct diag *d)
+{
+	struct shown_quote *shown;
+	size_t nshown = page_quotes(html, &shown), k = 0;
+
+	for (size_t i = 0; i < b->nquotes; i++) {
+		const struct quote *q = &b->quotes[i];
+		struct strlist ids = {0}, digests = {0};
+		struct buf text = {0};
+		enum quote_state state;
+		char *want_runs, *want_digests;
+
+		if (q->chapter != c)
+			continue;
+		state = expected_quote(b, q, recs, &ids, &digests, &text);
+		want_runs = joined(&ids);
+		want_digests = joined(&digests);
+		if (k >= nshown) {
+			diag_error(d, c->path, q->line, q->col, "%s does not show the %s '%s'", path,
+				   q->kind == QUOTE_VALUE ? "value" : "claim", q->text);
+		} else if (!shown[k].runs || strcmp(shown[k].runs, want_runs)) {
+			diag_error(d, c->path, q->line, q->col, "%s shows the %s '%s' from run %s, not %s", path,
+				   q->kind == QUOTE_VALUE ? "value" : "claim", q->text,
+				   shown[k].runs ? shown[k].runs : "(none)", want_runs);
+		} else if (!shown[k].digests || strcmp(shown[k].digests, want_digests)) {
+			diag_error(d, c->path, q->line, q->col,
+				   "%s shows the %s '%s' of another output of run %s than its current one (%.12s, not %.12s)",
+				   path, q->kind == QUOTE_VALUE ? "value" : "claim", q->text, want_runs,
+				   shown[k].digests ? shown[k].digests : "", want_digests);
+		} else if (!shown[k].state || strcmp(shown[k].state, state_names[state])) {
+			diag_error(d, c->path, q->line, q->col, "%s shows the %s '%s' as %s; its runs say %s", path,
+				   q->kind == QUOTE_VALUE ? "value" : "claim", q->text,
+				   shown[k].state ? shown[k].state : "(none)", state_names[state]);
+		} else if ((state == QUOTE_SHOWN || state == QUOTE_HELD) &&
+			   !(shown[k].href && has_suffix_run(shown[k].href, ids.items[0]))) {
+			diag_error(d, c->path, q->line, q->col, "%s shows the %s '%s' without its link to run %s",
+				   path, q->kind == QUOTE_VALUE ? "value" : "claim", q->text, ids.items[0]);
+		} else if (state == QUOTE_SHOWN) {
+			char *want = html_text(text.data ? text.data : "", text.len);
+
+			if (strcmp(shown[k].text, want))
+				diag_error(d, c->path, q->line, q->col,
+					   "%s shows '%s' for the value '%s'; its run says '%s'", path, shown[k].text,
+					   q->text, want);
+			free(want);
+		}
+		k++;
+		free(want_runs);
+		free(want_digests);
+		strlist_free(&ids);
+		strlist_free(&digests);
+		buf_free(&text);
+	}
+	if (k < nshown)
+		diag_error(d, c->path, 0, 0, "%s shows %zu inline values and claims; the chapter has %zu", path,
+			   nshown, k);
+	for (size_t i = 0; i < nshown; i++) {
+		free(shown[i].runs);
+		free(shown[i].digests);
+		free(shown[i].state);
+		free(shown[i].text);
+		free(shown[i].href);
+	}
+	free(shown);
+}
+
 /* The digits of @p rec's digest that the book shows, into @p s. */
 static void short_digest(const struct run_record *rec, char s[RUN_RECORD_SHORT + 1])
 {
@@ -183,10 +414,58 @@ static void short_digest(const struct run_record *rec, char s[RUN_RECORD_SHORT +
 	s[RUN_RECORD_SHORT] = '\0';
 }
 
+/* @p s without its blanks and newlines: how a PDF's text is compared. */
+static char *squeezed(const char *s)
+{
+	struct buf b = {0};
+
+	for (; *s; s++)
+		if (!isspace((unsigned char)*s))
+			buf_putc(&b, *s);
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+/* The line the chapter's printed list gives quote @p q (weave.c), squeezed. */
+static char *quote_entry(const struct book *b, const struct quote *q, const struct run_record *recs)
+{
+	struct strlist ids = {0}, digests = {0};
+	struct buf text = {0}, e = {0};
+	enum quote_state state = expected_quote(b, q, recs, &ids, &digests, &text);
+	char *s;
+
+	if (q->kind == QUOTE_VALUE)
+		buf_printf(&e, "%s is %s", state == QUOTE_SHOWN ? text.data : "not measured here", q->text);
+	else
+		buf_printf(&e, "%s %s %s", state == QUOTE_HELD ? "✓" : state == QUOTE_NOTED ? "✗" : "?", q->text,
+			   state == QUOTE_HELD ? "holds" : state == QUOTE_NOTED ? "does not hold" : "was not checked");
+	buf_printf(&e, " (line %d): ", q->line);
+	for (size_t i = 0; i < ids.len; i++)
+		buf_printf(&e, "%srun %s, output %.12s", i ? "; " : "", ids.items[i], digests.items[i]);
+	s = squeezed(e.data);
+	strlist_free(&ids);
+	strlist_free(&digests);
+	buf_free(&text);
+	buf_free(&e);
+	return s;
+}
+
+/* Does chapter @p slug show run @p r's output, or quote one of its values? */
+static bool shown_in(const struct book *b, const struct run *r, const char *slug)
+{
+	if (!slug || !strcmp(r->chapter->slug, slug))
+		return true;
+	for (size_t i = 0; i < b->nquotes; i++)
+		for (size_t k = 0; !strcmp(b->quotes[i].chapter->slug, slug) && k < b->quotes[i].names.len; k++)
+			if (b->quotes[i].runs[k] == r)
+				return true;
+	return false;
+}
+
 /*
  * A PDF's text (@p spec: FILE, the whole book, or FILE:SLUG, one chapter)
- * must hold the first digits of the digest of every run it should show, and
- * no "output" digits that are not one of them.
+ * must hold the first digits of the digest of every run it should show,
+ * the entry of every value and claim its chapters quote, and no "output"
+ * digits that are not one of them.
  */
 static void check_pdf_text(const char *spec, const struct book *b, const struct run_record *recs,
 			   struct diag *d)
@@ -196,6 +475,7 @@ static void check_pdf_text(const char *spec, const struct book *b, const struct 
 	const char *slug = colon ? colon + 1 : NULL;
 	struct buf text = {0};
 	struct strlist shown = {0};
+	char *flat;
 
 	if (read_file(path, &text) < 0 || !text.data) {
 		diag_error(d, path, 0, 0, "cannot read the PDF's text: %s", strerror(errno));
@@ -227,12 +507,27 @@ static void check_pdf_text(const char *spec, const struct book *b, const struct 
 		bool known = false;
 
 		for (size_t i = 0; i < b->nruns && !known; i++)
-			known = recs[i].id && (!slug || !strcmp(b->runs[i].chapter->slug, slug)) &&
+			known = recs[i].id && shown_in(b, &b->runs[i], slug) &&
 				!strncmp(recs[i].digest, shown.items[k], RUN_RECORD_SHORT);
 		if (!known)
 			diag_error(d, path, 0, 0, "shows output %s, which is no current run's here: a stale page",
 				   shown.items[k]);
 	}
+	flat = squeezed(text.data);
+	for (size_t i = 0; i < b->nquotes; i++) {
+		const struct quote *q = &b->quotes[i];
+		char *entry;
+
+		if (slug && strcmp(q->chapter->slug, slug))
+			continue;
+		entry = quote_entry(b, q, recs);
+		if (!strstr(flat, entry))
+			diag_error(d, q->chapter->path, q->line, q->col,
+				   "%s does not list the %s '%s' as its current runs give it", path,
+				   q->kind == QUOTE_VALUE ? "value" : "claim", q->text);
+		free(entry);
+	}
+	free(flat);
 	strlist_free(&shown);
 	buf_free(&text);
 	free(path);
@@ -378,8 +673,8 @@ int main(int argc, char **argv)
 		check_pdf_text(o.pdf_texts.items[i], &b, recs, &d);
 	check_figures(&b, recs, o.html, &d);
 	if (!d.errors)
-		printf("provenance: %d outputs of %zu chapters, %zu figures and %zu PDF texts are of the current code\n",
-		       checked, b.nchapters, b.nplots, o.pdf_texts.len);
+		printf("provenance: %d outputs of %zu chapters, %zu values and claims, %zu figures and %zu PDF texts "
+		       "are of the current code\n", checked, b.nchapters, b.nquotes, b.nplots, o.pdf_texts.len);
 	else
 		fprintf(stderr, "provenance: %d finding%s: the book shows something the current code did not produce\n",
 			d.errors, d.errors == 1 ? "" : "s");

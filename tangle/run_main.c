@@ -93,43 +93,6 @@ static char *id_of(const char *spec)
 	return ends_with(base, ".run") ? xstrndup(base, strlen(base) - 4) : xstrdup(base);
 }
 
-/* Parse the block of a run file: its attribute line, then its body. */
-static int parse_block(const struct buf *block, const char *chapter, int fence_line,
-		       struct runspec *r, struct diag *d)
-{
-	struct attrs a;
-	struct arena mem = {0};
-	struct line *lines = NULL;
-	const char *text = block->data ? block->data : "";
-	const char *nl = memchr(text, '\n', block->len);
-	size_t n = 0, start;
-	int rc;
-
-	if (!nl) {
-		diag_error(d, chapter, fence_line, 0, "the run's block has no attribute line");
-		return -1;
-	}
-	if (attrs_parse(&a, &mem, text, (size_t)(nl - text), chapter, fence_line, 1, d) < 0) {
-		arena_free(&mem);
-		return -1;
-	}
-	start = (size_t)(nl - text) + 1;
-	while (start < block->len) {
-		const char *e = memchr(text + start, '\n', block->len - start);
-		size_t end = e ? (size_t)(e - text) : block->len;
-
-		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
-		lines[n] = (struct line){.text = text + start, .len = end - start,
-					 .lineno = fence_line + 1 + (int)n};
-		n++;
-		start = end + 1;
-	}
-	rc = runspec_parse(r, &a, lines, n, chapter, fence_line, d);
-	free(lines);
-	arena_free(&mem);
-	return rc;
-}
-
 /* Add the input @p shown (read at @p path) to @p rec; -1 when it cannot be read. */
 static int add_input(struct run_record *rec, const char *id, const char *path, const char *shown)
 {
@@ -339,6 +302,30 @@ static int take_lock(const char *path, bool exclusive)
 	return fd;
 }
 
+/*
+ * A value the prose quotes and the output does not hold: said at each
+ * sentence that quotes it too (the sites tangle wrote beside the run file),
+ * since that is where the book needs it.
+ */
+static void report_quote_sites(const char *spec, const struct runspec *r,
+			       const struct expr_values *found, const char *id, struct diag *d)
+{
+	struct quote_site *sites;
+	size_t n;
+
+	if (location_load_quotes(spec, &sites, &n) < 0)
+		return;		/* a hand-written run file has none */
+	for (size_t i = 0; i < n; i++) {
+		const struct expect *e = runspec_value(r, sites[i].name);
+
+		if (e && !expr_values_get(found, sites[i].name))
+			diag_error(d, sites[i].chapter, sites[i].line, sites[i].col,
+				   "the value '%s' quoted here was not found in the output of run %s: no line "
+				   "matches /%s/", sites[i].name, id, e->args.items[0]);
+	}
+	quote_sites_free(sites, n);
+}
+
 /* Show the end of a failing run's output, so the reason is on screen. */
 static void show_tail(const struct buf *out)
 {
@@ -439,7 +426,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	if (parse_block(&spec.block, chapter, fence_line, &r, &d) < 0) {
+	if (run_file_spec(&spec, chapter, fence_line, &r, &d) < 0) {
 		fprintf(stderr, "run: %s: the run's block does not parse; re-run tangle\n", id);
 		return 2;
 	}
@@ -511,7 +498,9 @@ int main(int argc, char **argv)
 	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);
 	failures = skipped ? 0 :
 		runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
-			      c.timed_out, c.exit_status, c.signal, chapter, &d);
+			      c.timed_out, c.exit_status, c.signal, chapter, &d, &rec.values);
+	if (!skipped)
+		report_quote_sites(o.spec, &r, &rec.values, id, &d);
 	if (c.leftovers) {
 		diag_error(&d, chapter, r.command_line, 0,
 			   "the run left %d process%s running after it ended (killed now): a program forgot to wait for its children",

@@ -40,6 +40,9 @@ void run_record_expected_digest(const struct run_record *r, char hex[SHA256_HEX]
 	for (size_t i = 0; i < r->ninputs; i++)
 		buf_printf(&b, "input %s %s\n", r->inputs[i].path, r->inputs[i].sha256);
 	buf_printf(&b, "output %s\n", r->output_sha256);
+	/* A value is one line of output: no newline can hide in its text. */
+	for (size_t i = 0; i < r->values.names.len; i++)
+		buf_printf(&b, "value %s %s\n", r->values.names.items[i], r->values.texts.items[i]);
 	sha256_init(&s);
 	sha256_update(&s, b.data, b.len);
 	sha256_final_hex(&s, hex);
@@ -99,6 +102,14 @@ void run_record_write(const struct run_record *r, struct buf *j)
 		buf_printf(j, ": \"%s\"", r->inputs[i].sha256);
 	}
 	buf_puts(j, r->ninputs ? "\n  },\n" : "},\n");
+	buf_puts(j, "  \"values\": {");
+	for (size_t i = 0; i < r->values.names.len; i++) {
+		buf_puts(j, i ? ",\n    " : "\n    ");
+		json_string(j, r->values.names.items[i]);
+		buf_puts(j, ": ");
+		json_string(j, r->values.texts.items[i]);
+	}
+	buf_puts(j, r->values.names.len ? "\n  },\n" : "},\n");
 	put_str(j, "output_sha256", r->output_sha256);
 	buf_printf(j, "  \"digest\": \"%s\"\n}\n", r->digest);
 }
@@ -166,6 +177,13 @@ int run_record_parse(struct run_record *r, const char *text)
 	for (size_t i = 0; i < j.keys.len; i++) {
 		const char *key = j.keys.items[i], *v = j.values.items[i];
 
+		if (starts_with(key, "values.")) {
+			if (!v)
+				rc = -1;
+			else
+				expr_values_set(&r->values, key + 7, v);
+			continue;
+		}
 		if (!starts_with(key, "inputs."))
 			continue;
 		if (!v || strlen(v) != SHA256_HEX - 1)
@@ -200,6 +218,8 @@ int run_record_load(const char *dir, const char *id, struct run_record *r, struc
 		*why = xasprintf("cannot read %s: %s", txt_path, strerror(errno));
 	else if (sha256_hex(output->data ? output->data : "", output->len, hex), strcmp(hex, r->output_sha256))
 		*why = xasprintf("%s is not the output %s records", txt_path, json_path);
+	else if (run_record_expected_digest(r, hex), strcmp(hex, r->digest))
+		*why = xasprintf("the digest in %s is not the one its contents give (edited by hand?)", json_path);
 	else
 		rc = 0;
 	if (rc < 0)
@@ -251,5 +271,6 @@ void run_record_free(struct run_record *r)
 	for (size_t i = 0; i < r->ninputs; i++)
 		free(r->inputs[i].path);
 	free(r->inputs);
+	expr_values_free(&r->values);
 	memset(r, 0, sizeof(*r));
 }

@@ -11,7 +11,10 @@
  * snippets/ its command names. The record's digest covers those and the
  * output, so two records with the same digest show the same output of the
  * same code; the book shows its first RUN_RECORD_SHORT digits beside the
- * output, and the provenance test finds them there.
+ * output, and the provenance test finds them there. The values the block's
+ * "value NAME" rows read from the output ("values": {"serial": "0.41"}) are
+ * in the record and in its digest, so a value quoted in the prose carries
+ * the provenance of its run.
  */
 #ifndef TANGLE_RUNRECORD_H
 #define TANGLE_RUNRECORD_H
@@ -19,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "expr.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -58,6 +62,7 @@ struct run_record {
 	char output_sha256[SHA256_HEX]; /**< of ID.txt */
 	struct run_input *inputs;	/**< sorted by path */
 	size_t ninputs;			/**< number of inputs */
+	struct expr_values values;	/**< the values read from the output, in the block's order */
 	char digest[SHA256_HEX];	/**< of all the digests above, see run_record_seal() */
 };
 
@@ -69,7 +74,7 @@ const char *run_record_input(const struct run_record *r, const char *path);
 
 /**
  * Set r->output_sha256 from the output and r->digest from it, the block's
- * and the inputs' digests.
+ * and the inputs' digests and the values.
  */
 void run_record_seal(struct run_record *r, const char *output, size_t len);
 
@@ -84,7 +89,8 @@ int run_record_parse(struct run_record *r, const char *text);
 
 /**
  * Read DIR/ID.json into @p r and DIR/ID.txt into @p output, and check that
- * they belong together (the output's digest is the record's). Returns 0,
+ * they belong together (the output's digest is the record's) and that the
+ * record's digest is the one its contents give. Returns 0,
  * or -1 with a description of what is wrong in @p why (owned by the caller).
  */
 int run_record_load(const char *dir, const char *id, struct run_record *r, struct buf *output,

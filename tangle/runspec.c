@@ -71,6 +71,22 @@ bool regex_matches(const regex_t *rx, const char *s)
 	return rc == 0;
 }
 
+bool regex_capture(const regex_t *rx, const char *s, size_t *start, size_t *end)
+{
+	locale_t old = uselocale(utf8_locale());
+	regmatch_t m[2];
+	int rc = regexec(rx, s, 2, m, 0);
+
+	uselocale(old);
+	if (rc != 0)
+		return false;
+	if (rx->re_nsub < 1 || m[1].rm_so < 0)
+		m[1] = m[0];
+	*start = (size_t)m[1].rm_so;
+	*end = (size_t)m[1].rm_eo;
+	return true;
+}
+
 static const struct {
 	const char *name;
 	int number;
@@ -106,16 +122,6 @@ int signal_number(const char *name)
 			return signals[i].number;
 	return 0;
 }
-
-static const char *const keywords[] = {
-	[EXPECT_CONTAINS] = "contains",
-	[EXPECT_LACKS] = "lacks",
-	[EXPECT_COUNT] = "count",
-	[EXPECT_ORDER] = "order",
-	[EXPECT_LINE] = "line",
-	[EXPECT_OUTPUT] = "output",
-	[EXPECT_ANYORDER] = "anyorder",
-};
 
 static const char *const run_classes[] = {"console", "run", "volatile", "hangs"};
 static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels", "skip"};
@@ -358,52 +364,114 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
 }
 
+/* Is @p s a value's name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters? */
+static bool is_value_name(const char *s)
+{
+	size_t n = 1;
+
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return false;
+	for (s++; *s; s++, n++)
+		if ((!isalnum((unsigned char)*s) && *s != '_') || n >= 64)
+			return false;
+	return true;
+}
+
+/*
+ * The kind whose row reads the keyword part @p kw ("count 3", "value serial",
+ * "claim else note"), with what its form carries into @p e; -1 after
+ * reporting what is wrong.
+ */
+static int parse_keyword(const char *kw, struct expect *e, const char *path, int line,
+			 struct diag *d)
+{
+	size_t n;
+	const struct expect_kind_info *rows = expect_kinds(&n);
+	size_t wlen = strcspn(kw, " ");
+	const char *rest = kw + wlen;
+	int kind = -1;
+
+	for (size_t k = 0; k < n; k++)
+		if (strlen(rows[k].keyword) == wlen && !memcmp(kw, rows[k].keyword, wlen))
+			kind = (int)k;
+	if (kind < 0) {
+		const char *hint = NULL;
+		char *word = xstrndup(kw, wlen);
+
+		for (size_t k = 0; k < n; k++)
+			if (edit_distance(word, rows[k].keyword) <= 2)
+				hint = rows[k].keyword;
+		if (hint)
+			diag_error(d, path, line, 1, "unknown expectation '%s'; did you mean '%s'?", kw, hint);
+		else
+			diag_error(d, path, line, 1, "unknown expectation '%s' (known: %s)", kw, expect_known());
+		free(word);
+		return -1;
+	}
+	while (*rest == ' ')
+		rest++;
+	switch (rows[kind].form) {
+	case FORM_NONE:
+		if (*rest) {
+			diag_error(d, path, line, (int)(rest - kw) + 1, "'%s' takes nothing before its ':': '%s: ...'",
+				   rows[kind].keyword, rows[kind].keyword);
+			return -1;
+		}
+		break;
+	case FORM_COUNT: {
+		char *end;
+
+		e->count = strtol(rest, &end, 10);
+		if (*end || end == rest || e->count < 0) {
+			diag_error(d, path, line, (int)(rest - kw) + 1, "count needs a number: 'count 3: REGEX'");
+			return -1;
+		}
+		break;
+	}
+	case FORM_NAME:
+		if (!is_value_name(rest)) {
+			diag_error(d, path, line, (int)(rest - kw) + 1,
+				   "%s needs a name of letters, digits and '_', not starting with a digit, at most 64 long: "
+				   "'%s serial: REGEX'", rows[kind].keyword, rows[kind].keyword);
+			return -1;
+		}
+		e->name = xstrdup(rest);
+		break;
+	case FORM_ELSE:
+		if (!strcmp(rest, "else note")) {
+			e->note = true;
+		} else if (*rest && strcmp(rest, "else fail")) {
+			diag_error(d, path, line, (int)(rest - kw) + 1,
+				   "a %s is followed by nothing, 'else note' or 'else fail': '%s else note: TEST'",
+				   rows[kind].keyword, rows[kind].keyword);
+			return -1;
+		}
+		break;
+	}
+	return kind;
+}
+
 static void parse_expectation(struct runspec *r, const struct line *l, const char *path,
 			      struct diag *d)
 {
 	const char *colon = memchr(l->text, ':', l->len);
 	size_t klen = colon ? (size_t)(colon - l->text) : 0;
+	const struct expect_kind_info *rows = expect_kinds(NULL);
+	struct expect parsed = {0};
 	const char *arg;
 	size_t alen;
 	char *kw, *text;
-	long count = 0;
-	int kind = -1, argcol;
+	int kind, argcol;
 
 	if (!colon) {
-		diag_error(d, path, l->lineno, 1,
-			   "expected 'keyword: argument' (contains, lacks, count N, order, line, output, anyorder)");
+		diag_error(d, path, l->lineno, 1, "expected 'keyword: argument' (%s)", expect_known());
 		return;
 	}
 	kw = xstrndup(l->text, klen);
-	if (!strncmp(kw, "count ", 6)) {
-		char *end;
-
-		count = strtol(kw + 6, &end, 10);
-		if (*end || end == kw + 6 || count < 0)
-			diag_error(d, path, l->lineno, 7, "count needs a number: 'count 3: REGEX'");
-		kind = EXPECT_COUNT;
-	} else {
-		for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
-			if (k != EXPECT_COUNT && !strcmp(kw, keywords[k]))
-				kind = (int)k;
-	}
-	if (kind < 0) {
-		const char *hint = NULL;
-
-		for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
-			if (edit_distance(kw, keywords[k]) <= 2)
-				hint = keywords[k];
-		if (hint)
-			diag_error(d, path, l->lineno, 1, "unknown expectation '%s'; did you mean '%s'?",
-				   kw, hint);
-		else
-			diag_error(d, path, l->lineno, 1,
-				   "unknown expectation '%s' (known: contains, lacks, count N, order, line, output, anyorder)",
-				   kw);
-		free(kw);
-		return;
-	}
+	kind = parse_keyword(kw, &parsed, path, l->lineno, d);
 	free(kw);
+	if (kind < 0)
+		return;
 	arg = colon + 1;
 	alen = l->len - klen - 1;
 	if (alen && *arg == ' ') {
@@ -414,7 +482,8 @@ static void parse_expectation(struct runspec *r, const struct line *l, const cha
 		alen--;
 	argcol = (int)(arg - l->text) + 1;
 	text = xstrndup(arg, alen);
-	if ((kind == EXPECT_OUTPUT || kind == EXPECT_ANYORDER) && r->nexpects &&
+	/* Consecutive rows of a kind that reads lines are one expectation. */
+	if (rows[kind].body == BODY_LINES && r->nexpects &&
 	    r->expects[r->nexpects - 1].kind == (enum expect_kind)kind &&
 	    r->expects[r->nexpects - 1].args.len &&
 	    r->expects[r->nexpects - 1].line + (int)r->expects[r->nexpects - 1].args.len == l->lineno) {
@@ -430,19 +499,44 @@ static void parse_expectation(struct runspec *r, const struct line *l, const cha
 				diag_error(d, path, l->lineno, 1,
 					   "the whole output is given once: keep the output: lines together");
 	}
+	if (kind == EXPECT_VALUE) {
+		const struct expect *other = runspec_value(r, parsed.name);
+
+		if (other)
+			diag_error(d, path, l->lineno, 7, "value '%s' is already defined at line %d",
+				   parsed.name, other->line);
+	}
 	struct expect *e = add_expect(r, (enum expect_kind)kind, l->lineno);
 
-	e->count = count;
-	if (kind == EXPECT_ORDER) {
+	e->col = argcol;
+	e->count = parsed.count;
+	e->name = parsed.name;
+	e->note = parsed.note;
+	switch (rows[kind].body) {
+	case BODY_CHAIN:
 		split_order(&e->args, text);
 		if (e->args.len < 2)
 			diag_error(d, path, l->lineno, argcol, "order needs two regexes: 'order: A => B'");
 		free(text);
-	} else {
+		break;
+	case BODY_TEST: {
+		const char *why;
+		size_t at;
+
 		strlist_take(&e->args, text);
+		e->test = expr_parse(e->args.items[0], &why, &at);
+		if (!e->test)
+			diag_error(d, path, l->lineno, argcol + (int)at, "bad claim '%s': %s", e->args.items[0], why);
+		else if (!expr_is_test(e->test))
+			diag_error(d, path, l->lineno, argcol,
+				   "a claim is a test, a comparison like 'hidden > 0', not '%s'", e->args.items[0]);
+		break;
 	}
-	if (kind == EXPECT_CONTAINS || kind == EXPECT_LACKS || kind == EXPECT_COUNT ||
-	    kind == EXPECT_ORDER) {
+	default:
+		strlist_take(&e->args, text);
+		break;
+	}
+	if (rows[kind].body == BODY_REGEX || rows[kind].body == BODY_CHAIN) {
 		for (size_t k = 0; k < e->args.len; k++) {
 			if (!*e->args.items[k])
 				diag_error(d, path, l->lineno, argcol, "empty regular expression");
@@ -450,6 +544,36 @@ static void parse_expectation(struct runspec *r, const struct line *l, const cha
 				check_regex(e->args.items[k], path, l->lineno, argcol, d);
 		}
 	}
+}
+
+/* Every name a claim of @p r tests is a value of @p r, defined before it or after. */
+static void check_claim_names(const struct runspec *r, const char *path, struct diag *d)
+{
+	for (size_t i = 0; i < r->nexpects; i++) {
+		const struct expect *e = &r->expects[i];
+		struct strlist names = {0};
+
+		if (e->kind != EXPECT_CLAIM || !e->test)
+			continue;
+		expr_names(e->test, &names);
+		for (size_t k = 0; k < names.len; k++) {
+			const char *at = strstr(e->args.items[0], names.items[k]);
+
+			if (!runspec_value(r, names.items[k]))
+				diag_error(d, path, e->line, e->col + (at ? (int)(at - e->args.items[0]) : 0),
+					   "the claim tests '%s', which is no value of this run (a 'value %s: REGEX' row defines it)",
+					   names.items[k], names.items[k]);
+		}
+		strlist_free(&names);
+	}
+}
+
+const struct expect *runspec_value(const struct runspec *r, const char *name)
+{
+	for (size_t i = 0; i < r->nexpects; i++)
+		if (r->expects[i].kind == EXPECT_VALUE && r->expects[i].name && !strcmp(r->expects[i].name, name))
+			return &r->expects[i];
+	return NULL;
 }
 
 int runspec_parse(struct runspec *r, const struct attrs *a,
@@ -493,6 +617,7 @@ int runspec_parse(struct runspec *r, const struct attrs *a,
 			continue;
 		parse_expectation(r, &lines[i], path, d);
 	}
+	check_claim_names(r, path, d);
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -505,8 +630,11 @@ void runspec_free(struct runspec *r)
 	strlist_free(&r->files);
 	strlist_free(&r->maybe_programs);
 	strlist_free(&r->maybe_files);
-	for (size_t i = 0; i < r->nexpects; i++)
+	for (size_t i = 0; i < r->nexpects; i++) {
 		strlist_free(&r->expects[i].args);
+		free(r->expects[i].name);
+		expr_free(r->expects[i].test);
+	}
 	free(r->expects);
 	memset(r, 0, sizeof(*r));
 }
@@ -564,88 +692,263 @@ static long matches(const struct outlines *o, const char *re, long *first, long 
 	return n;
 }
 
-static int check_one(const struct expect *e, const struct outlines *o,
-		     const char *path, struct diag *d)
+/* What the checks of one run share. */
+struct check_ctx {
+	const struct outlines *o;	/* the output's lines */
+	const char *path;		/* the chapter, for reports */
+	struct diag *d;			/* where failures go */
+	struct expr_values *values;	/* the values found so far */
+};
+
+static int check_contains(const struct expect *e, struct check_ctx *cx)
 {
-	long first, last, n;
+	long first, last;
 
-	switch (e->kind) {
-	case EXPECT_CONTAINS:
-		if (matches(o, e->args.items[0], &first, &last) > 0)
-			return 0;
-		diag_error(d, path, e->line, 0, "no output line matches /%s/", e->args.items[0]);
-		return 1;
-	case EXPECT_LACKS:
-		if (matches(o, e->args.items[0], &first, &last) == 0)
-			return 0;
-		diag_error(d, path, e->line, 0, "output line %ld matches /%s/, which must not appear: %s",
-			   first + 1, e->args.items[0], o->v[first]);
-		return 1;
-	case EXPECT_COUNT:
-		n = matches(o, e->args.items[0], &first, &last);
-		if (n == e->count)
-			return 0;
-		diag_error(d, path, e->line, 0, "%ld output lines match /%s/, expected %ld",
-			   n, e->args.items[0], e->count);
-		return 1;
-	case EXPECT_ORDER:
-		for (size_t k = 0; k + 1 < e->args.len; k++) {
-			long f1, l1, f2, l2;
-
-			if (matches(o, e->args.items[k], &f1, &l1) <= 0 ||
-			    matches(o, e->args.items[k + 1], &f2, &l2) <= 0) {
-				diag_error(d, path, e->line, 0, "order: no output line matches /%s/",
-					   f1 < 0 ? e->args.items[k] : e->args.items[k + 1]);
-				return 1;
-			}
-			if (l1 >= f2) {
-				diag_error(d, path, e->line, 0,
-					   "order: line %ld (/%s/) comes after line %ld (/%s/): %s",
-					   l1 + 1, e->args.items[k], f2 + 1, e->args.items[k + 1], o->v[l1]);
-				return 1;
-			}
-		}
+	if (matches(cx->o, e->args.items[0], &first, &last) > 0)
 		return 0;
-	case EXPECT_LINE:
-		for (size_t i = 0; i < o->n; i++)
-			if (!strcmp(o->v[i], e->args.items[0]))
-				return 0;
-		diag_error(d, path, e->line, 0, "no output line is exactly '%s'", e->args.items[0]);
-		return 1;
-	case EXPECT_OUTPUT:
-		for (size_t i = 0; i < e->args.len || i < o->n; i++) {
-			if (i >= e->args.len || i >= o->n || strcmp(o->v[i], e->args.items[i])) {
-				diag_error(d, path, e->line + (int)(i < e->args.len ? i : e->args.len - 1), 0,
-					   "output line %zu is '%s', expected '%s'", i + 1,
-					   i < o->n ? o->v[i] : "(end of output)",
-					   i < e->args.len ? e->args.items[i] : "(end of output)");
-				return 1;
-			}
-		}
+	diag_error(cx->d, cx->path, e->line, 0, "no output line matches /%s/", e->args.items[0]);
+	return 1;
+}
+
+static int check_lacks(const struct expect *e, struct check_ctx *cx)
+{
+	long first, last;
+
+	if (matches(cx->o, e->args.items[0], &first, &last) == 0)
 		return 0;
-	case EXPECT_ANYORDER: {
-		bool *used = xcalloc(o->n + 1, sizeof(*used));
-		int failed = 0;
+	diag_error(cx->d, cx->path, e->line, 0, "output line %ld matches /%s/, which must not appear: %s",
+		   first + 1, e->args.items[0], cx->o->v[first]);
+	return 1;
+}
 
-		for (size_t k = 0; k < e->args.len && !failed; k++) {
-			size_t i;
+static int check_count(const struct expect *e, struct check_ctx *cx)
+{
+	long first, last, n = matches(cx->o, e->args.items[0], &first, &last);
 
-			for (i = 0; i < o->n; i++)
-				if (!used[i] && !strcmp(o->v[i], e->args.items[k]))
-					break;
-			if (i < o->n) {
-				used[i] = true;
-			} else {
-				diag_error(d, path, e->line + (int)k, 0,
-					   "no (further) output line is exactly '%s'", e->args.items[k]);
-				failed = 1;
-			}
+	if (n == e->count)
+		return 0;
+	diag_error(cx->d, cx->path, e->line, 0, "%ld output lines match /%s/, expected %ld",
+		   n, e->args.items[0], e->count);
+	return 1;
+}
+
+static int check_order(const struct expect *e, struct check_ctx *cx)
+{
+	for (size_t k = 0; k + 1 < e->args.len; k++) {
+		long f1, l1, f2, l2;
+
+		if (matches(cx->o, e->args.items[k], &f1, &l1) <= 0 ||
+		    matches(cx->o, e->args.items[k + 1], &f2, &l2) <= 0) {
+			diag_error(cx->d, cx->path, e->line, 0, "order: no output line matches /%s/",
+				   f1 < 0 ? e->args.items[k] : e->args.items[k + 1]);
+			return 1;
 		}
-		free(used);
-		return failed;
-	}
+		if (l1 >= f2) {
+			diag_error(cx->d, cx->path, e->line, 0,
+				   "order: line %ld (/%s/) comes after line %ld (/%s/): %s",
+				   l1 + 1, e->args.items[k], f2 + 1, e->args.items[k + 1], cx->o->v[l1]);
+			return 1;
+		}
 	}
 	return 0;
+}
+
+static int check_line(const struct expect *e, struct check_ctx *cx)
+{
+	for (size_t i = 0; i < cx->o->n; i++)
+		if (!strcmp(cx->o->v[i], e->args.items[0]))
+			return 0;
+	diag_error(cx->d, cx->path, e->line, 0, "no output line is exactly '%s'", e->args.items[0]);
+	return 1;
+}
+
+static int check_output(const struct expect *e, struct check_ctx *cx)
+{
+	const struct outlines *o = cx->o;
+
+	for (size_t i = 0; i < e->args.len || i < o->n; i++) {
+		if (i >= e->args.len || i >= o->n || strcmp(o->v[i], e->args.items[i])) {
+			diag_error(cx->d, cx->path, e->line + (int)(i < e->args.len ? i : e->args.len - 1), 0,
+				   "output line %zu is '%s', expected '%s'", i + 1,
+				   i < o->n ? o->v[i] : "(end of output)",
+				   i < e->args.len ? e->args.items[i] : "(end of output)");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int check_anyorder(const struct expect *e, struct check_ctx *cx)
+{
+	const struct outlines *o = cx->o;
+	bool *used = xcalloc(o->n + 1, sizeof(*used));
+	int failed = 0;
+
+	for (size_t k = 0; k < e->args.len && !failed; k++) {
+		size_t i;
+
+		for (i = 0; i < o->n; i++)
+			if (!used[i] && !strcmp(o->v[i], e->args.items[k]))
+				break;
+		if (i < o->n) {
+			used[i] = true;
+		} else {
+			diag_error(cx->d, cx->path, e->line + (int)k, 0,
+				   "no (further) output line is exactly '%s'", e->args.items[k]);
+			failed = 1;
+		}
+	}
+	free(used);
+	return failed;
+}
+
+/* The value is the first group of the first line that matches, or the match. */
+static int check_value(const struct expect *e, struct check_ctx *cx)
+{
+	regex_t rx;
+
+	if (regex_compile(&rx, e->args.items[0], 0) != 0)
+		return 1;	/* refused at parse time already */
+	for (size_t i = 0; i < cx->o->n; i++) {
+		size_t start, end;
+
+		if (regex_capture(&rx, cx->o->v[i], &start, &end)) {
+			char *text = xstrndup(cx->o->v[i] + start, end - start);
+
+			if (cx->values)
+				expr_values_set(cx->values, e->name, text);
+			free(text);
+			regfree(&rx);
+			return 0;
+		}
+	}
+	regfree(&rx);
+	diag_error(cx->d, cx->path, e->line, 0, "value '%s' was not found: no output line matches /%s/",
+		   e->name, e->args.items[0]);
+	return 1;
+}
+
+int expect_claim_holds(const struct expect *e, const struct expr_values *values, struct buf *why)
+{
+	double v;
+	char *problem = NULL;
+
+	if (!e->test)
+		return -1;
+	if (expr_eval(e->test, expr_values_lookup, (void *)values, &v, &problem) < 0) {
+		buf_printf(why, "it cannot be checked: %s", problem);
+		free(problem);
+		return -1;
+	}
+	if (v != 0)
+		return 1;
+	expr_explain(e->test, e->args.items[0], expr_values_lookup, (void *)values, why);
+	buf_printf(why, "; the text assumes %s", e->args.items[0]);
+	return 0;
+}
+
+static int check_claim(const struct expect *e, struct check_ctx *cx)
+{
+	struct buf why = {0};
+	int holds = expect_claim_holds(e, cx->values, &why), failed = 0;
+
+	if (holds == 0 && e->note) {
+		diag_warning(cx->d, cx->path, e->line, e->col,
+			     "the claim '%s' does not hold on this machine: %s (the book shows this as a note "
+			     "beside the output)", e->args.items[0], why.data);
+	} else if (holds <= 0) {
+		diag_error(cx->d, cx->path, e->line, e->col, "the claim '%s' does not hold on this machine: %s",
+			   e->args.items[0], why.data);
+		failed = 1;
+	}
+	buf_free(&why);
+	return failed;
+}
+
+static void describe_contains(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "a line matches /%s/", e->args.items[0]);
+}
+
+static void describe_lacks(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "no line matches /%s/", e->args.items[0]);
+}
+
+static void describe_count(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "exactly %ld line%s match%s /%s/", e->count, e->count == 1 ? "" : "s",
+		   e->count == 1 ? "es" : "", e->args.items[0]);
+}
+
+static void describe_order(const struct expect *e, struct buf *b)
+{
+	buf_puts(b, "in order: ");
+	for (size_t k = 0; k < e->args.len; k++)
+		buf_printf(b, "%s/%s/", k ? " before " : "", e->args.items[k]);
+}
+
+static void describe_line(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "a line reads \"%s\"", e->args.items[0]);
+}
+
+static void describe_output(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "the whole output is exactly the %zu line%s expected", e->args.len,
+		   e->args.len == 1 ? "" : "s");
+}
+
+static void describe_anyorder(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "%zu expected line%s appear in any order", e->args.len, e->args.len == 1 ? "" : "s");
+}
+
+static void describe_value(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "%s is read from /%s/", e->name, e->args.items[0]);
+}
+
+static void describe_claim(const struct expect *e, struct buf *b)
+{
+	buf_printf(b, "%s%s", e->args.items[0], e->note ? " (else a note)" : "");
+}
+
+/* The table of expectation kinds: one row each, indexed by enum expect_kind. */
+static const struct expect_kind_info kinds[] = {
+	[EXPECT_CONTAINS] = {"contains", FORM_NONE, "contains", BODY_REGEX, check_contains, describe_contains},
+	[EXPECT_LACKS] = {"lacks", FORM_NONE, "lacks", BODY_REGEX, check_lacks, describe_lacks},
+	[EXPECT_COUNT] = {"count", FORM_COUNT, "count N", BODY_REGEX, check_count, describe_count},
+	[EXPECT_ORDER] = {"order", FORM_NONE, "order", BODY_CHAIN, check_order, describe_order},
+	[EXPECT_LINE] = {"line", FORM_NONE, "line", BODY_TEXT, check_line, describe_line},
+	[EXPECT_OUTPUT] = {"output", FORM_NONE, "output", BODY_LINES, check_output, describe_output},
+	[EXPECT_ANYORDER] = {"anyorder", FORM_NONE, "anyorder", BODY_LINES, check_anyorder, describe_anyorder},
+	[EXPECT_VALUE] = {"value", FORM_NAME, "value NAME", BODY_REGEX, check_value, describe_value},
+	[EXPECT_CLAIM] = {"claim", FORM_ELSE, "claim [else note]", BODY_TEST, check_claim, describe_claim},
+};
+
+const struct expect_kind_info *expect_kinds(size_t *n)
+{
+	if (n)
+		*n = sizeof(kinds) / sizeof(kinds[0]);
+	return kinds;
+}
+
+static char known[256];
+static pthread_once_t known_once = PTHREAD_ONCE_INIT;
+
+static void make_known(void)
+{
+	size_t len = 0;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", k ? ", " : "", kinds[k].spelling);
+}
+
+const char *expect_known(void)
+{
+	pthread_once(&known_once, make_known);
+	return known;
 }
 
 /* Does @p command start Open MPI's launcher (a word mpiexec, mpirun or orterun, or a path to one)? */
@@ -702,8 +1005,10 @@ static int mpiexec_rank_signal(const struct runspec *r, const struct outlines *o
 
 int runspec_check(const struct runspec *r, const char *output, size_t len,
 		  bool timed_out, int exit_status, int signal,
-		  const char *path, struct diag *d)
+		  const char *path, struct diag *d, struct expr_values *values)
 {
+	struct expr_values found = {0};
+	struct check_ctx cx = {NULL, path, d, values ? values : &found};
 	struct outlines o;
 	int failures = 0;
 	int line = r->command_line, rank_signal;
@@ -751,9 +1056,16 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
 				   exit_status, r->exit_status);
 		failures++;
 	}
+	/* The claims last: they test the values the other rows found. */
+	cx.o = &o;
 	for (size_t i = 0; i < r->nexpects; i++)
-		failures += check_one(&r->expects[i], &o, path, d);
+		if (r->expects[i].kind != EXPECT_CLAIM)
+			failures += kinds[r->expects[i].kind].check(&r->expects[i], &cx);
+	for (size_t i = 0; i < r->nexpects; i++)
+		if (r->expects[i].kind == EXPECT_CLAIM)
+			failures += kinds[r->expects[i].kind].check(&r->expects[i], &cx);
 	free_output(&o);
+	expr_values_free(&found);
 	return failures;
 }
 
@@ -766,33 +1078,6 @@ char *expect_describe(const struct expect *e)
 {
 	struct buf b = {0};
 
-	switch (e->kind) {
-	case EXPECT_CONTAINS:
-		buf_printf(&b, "a line matches /%s/", e->args.items[0]);
-		break;
-	case EXPECT_LACKS:
-		buf_printf(&b, "no line matches /%s/", e->args.items[0]);
-		break;
-	case EXPECT_COUNT:
-		buf_printf(&b, "exactly %ld line%s match%s /%s/", e->count, e->count == 1 ? "" : "s",
-			   e->count == 1 ? "es" : "", e->args.items[0]);
-		break;
-	case EXPECT_ORDER:
-		buf_puts(&b, "in order: ");
-		for (size_t k = 0; k < e->args.len; k++)
-			buf_printf(&b, "%s/%s/", k ? " before " : "", e->args.items[k]);
-		break;
-	case EXPECT_LINE:
-		buf_printf(&b, "a line reads \"%s\"", e->args.items[0]);
-		break;
-	case EXPECT_OUTPUT:
-		buf_printf(&b, "the whole output is exactly the %zu line%s expected", e->args.len,
-			   e->args.len == 1 ? "" : "s");
-		break;
-	case EXPECT_ANYORDER:
-		buf_printf(&b, "%zu expected line%s appear in any order", e->args.len,
-			   e->args.len == 1 ? "" : "s");
-		break;
-	}
+	kinds[e->kind].describe(e, &b);
 	return buf_detach(&b);
 }

@@ -11,7 +11,11 @@
  *     ```
  *
  * The first line is "$ command" (a trailing '\' continues it on the next
- * line). Every later non-blank line is one expectation, "keyword: argument":
+ * line). Every later non-blank line is one expectation, "keyword: argument"
+ * or "keyword FORM: argument". The kinds are the rows of one table in
+ * runspec.c (expect_kinds()): keyword, the form of what may stand between
+ * it and the colon, the check and the description; the "known:" lists of
+ * error messages are made from it.
  *
  *   contains: RE       some output line matches the extended regex RE
  *   lacks: RE          no output line matches RE
@@ -21,6 +25,12 @@
  *   line: TEXT         some output line is exactly TEXT
  *   output: TEXT       consecutive output: lines are the whole output, in order
  *   anyorder: TEXT     consecutive anyorder: lines all appear, in any order
+ *   value NAME: RE     the first line matching RE holds the value NAME: its
+ *                      first group (the whole match without one); prose
+ *                      quotes it, and a claim may test it (quote.h)
+ *   claim: TEST        the test (expr.h) over this run's values holds
+ *   claim else note: TEST  the same; when it does not hold, the run passes
+ *                      and the book shows a note beside the output
  *
  * Attributes: timeout=SECONDS (default 10), exit=N (default 0),
  * signal=NAME (the run must die of this signal: capture.h says how the death
@@ -44,6 +54,7 @@
 #include "attr.h"
 #include "chapter.h"
 #include "diag.h"
+#include "expr.h"
 #include "util.h"
 
 /** The kinds of expectation, one per keyword. */
@@ -55,14 +66,58 @@ enum expect_kind {
 	EXPECT_LINE,
 	EXPECT_OUTPUT,
 	EXPECT_ANYORDER,
+	EXPECT_VALUE,
+	EXPECT_CLAIM,
 };
+
+/** What may stand between an expectation's keyword and its colon. */
+enum expect_form {
+	FORM_NONE,	/**< nothing: "contains: RE" */
+	FORM_COUNT,	/**< a count: "count 3: RE" */
+	FORM_NAME,	/**< a value's name: "value serial: RE" */
+	FORM_ELSE,	/**< nothing, or what a failure does: "claim else note: TEST" */
+};
+
+/** What the argument after the colon is. */
+enum expect_body {
+	BODY_REGEX,	/**< an extended regex */
+	BODY_CHAIN,	/**< regexes joined by "=>" */
+	BODY_TEXT,	/**< a literal line */
+	BODY_LINES,	/**< a literal line, consecutive rows joined into one expectation */
+	BODY_TEST,	/**< a test over the run's values (expr.h) */
+};
+
+struct expect;
+struct check_ctx;
+
+/** One row of the table of expectation kinds. */
+struct expect_kind_info {
+	const char *keyword;	/**< "count" */
+	enum expect_form form;	/**< what follows the keyword */
+	const char *spelling;	/**< as the README writes it: "count N" */
+	enum expect_body body;	/**< what follows the colon */
+	/** Check @p e against the output; report failures and return their number. */
+	int (*check)(const struct expect *e, struct check_ctx *cx);
+	/** Append a one-line English description of @p e, for the book. */
+	void (*describe)(const struct expect *e, struct buf *b);
+};
+
+/** The table of expectation kinds, indexed by enum expect_kind; @p n gets its length. */
+const struct expect_kind_info *expect_kinds(size_t *n);
+
+/** "contains, lacks, count N, ...": every kind's spelling, for messages. */
+const char *expect_known(void);
 
 /** One expectation; output: and anyorder: groups hold one line per arg. */
 struct expect {
 	enum expect_kind kind; /**< which keyword */
 	int line;		/**< chapter line of the (first) keyword */
+	int col;		/**< column of the argument */
 	long count;		/**< for EXPECT_COUNT */
-	struct strlist args;	/**< regexes or literal lines */
+	char *name;		/**< for EXPECT_VALUE: the value's name */
+	bool note;		/**< for EXPECT_CLAIM: a failure is shown as a note */
+	struct expr *test;	/**< for EXPECT_CLAIM: the parsed test */
+	struct strlist args;	/**< regexes, literal lines, or the test as written */
 };
 
 /** A parsed run block. */
@@ -105,7 +160,9 @@ int signal_number(const char *name);
 /**
  * Check @p r's expectations against @p output (the captured stdout and
  * stderr) and the way the run ended. Each failure is reported to @p d at the
- * expectation's line in @p path. Returns the number of failures.
+ * expectation's line in @p path. Returns the number of failures. The values
+ * found (value NAME rows) go to @p values, when it is not NULL; a claim
+ * "else note" that does not hold is reported as a warning, not a failure.
  *
  * signal=N holds when the run died of N; or, when the command runs mpiexec
  * (mpirun, orterun), when mpiexec exited with 128 + N and its output has
@@ -115,7 +172,18 @@ int signal_number(const char *name);
  */
 int runspec_check(const struct runspec *r, const char *output, size_t len,
 		  bool timed_out, int exit_status, int signal,
-		  const char *path, struct diag *d);
+		  const char *path, struct diag *d, struct expr_values *values);
+
+/**
+ * Evaluate the claim @p e (an EXPECT_CLAIM) over @p values. Returns 1 when
+ * it holds, 0 when it does not, -1 when it cannot be evaluated (a value is
+ * missing or not a number); unless it holds, @p why gets an explanation for
+ * a reader: "hidden = -0.19; the text assumes hidden > 0".
+ */
+int expect_claim_holds(const struct expect *e, const struct expr_values *values, struct buf *why);
+
+/** The value NAME rows of @p r: the expectation defining @p name, or NULL. */
+const struct expect *runspec_value(const struct runspec *r, const char *name);
 
 /**
  * Compile the extended regex @p re (regcomp() with REG_EXTENDED | @p cflags)
@@ -132,6 +200,13 @@ int regex_compile(regex_t *rx, const char *re, int cflags);
 
 /** Does @p rx (from regex_compile()) match somewhere in the string @p s? */
 bool regex_matches(const regex_t *rx, const char *s);
+
+/**
+ * Where @p rx (from regex_compile(), without REG_NOSUB) matches in @p s:
+ * the span of its first group, or of the whole match when it has none, in
+ * @p start and @p end. False when it does not match.
+ */
+bool regex_capture(const regex_t *rx, const char *s, size_t *start, size_t *end);
 
 /** Why regex_compile() cannot load its locale, or NULL when it can. */
 const char *regex_locale_problem(void);

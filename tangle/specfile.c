@@ -1,7 +1,10 @@
 /* specfile.c - see specfile.h. */
 #include "specfile.h"
 
+#include "attr.h"
+
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +111,43 @@ int run_file_load(const char *path, struct run_file *f)
 	return rc;
 }
 
+int run_file_spec(const struct run_file *f, const char *chapter, int fence_line, struct runspec *r,
+		  struct diag *d)
+{
+	const struct buf *block = &f->block;
+	struct attrs a;
+	struct arena mem = {0};
+	struct line *lines = NULL;
+	const char *text = block->data ? block->data : "";
+	const char *nl = memchr(text, '\n', block->len);
+	size_t n = 0, start;
+	int rc;
+
+	if (!nl) {
+		diag_error(d, chapter, fence_line, 0, "the run's block has no attribute line");
+		return -1;
+	}
+	if (attrs_parse(&a, &mem, text, (size_t)(nl - text), chapter, fence_line, 1, d) < 0) {
+		arena_free(&mem);
+		return -1;
+	}
+	start = (size_t)(nl - text) + 1;
+	while (start < block->len) {
+		const char *e = memchr(text + start, '\n', block->len - start);
+		size_t end = e ? (size_t)(e - text) : block->len;
+
+		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
+		lines[n] = (struct line){.text = text + start, .len = end - start,
+					 .lineno = fence_line + 1 + (int)n};
+		n++;
+		start = end + 1;
+	}
+	rc = runspec_parse(r, &a, lines, n, chapter, fence_line, d);
+	free(lines);
+	arena_free(&mem);
+	return rc;
+}
+
 void run_file_free(struct run_file *f)
 {
 	for (size_t i = 0; i < f->nprograms; i++) {
@@ -125,23 +165,85 @@ void location_write(const char *chapter, int line, struct buf *out)
 	buf_printf(out, "%s %d\n", chapter, line);
 }
 
-int location_load(const char *spec, char **chapter, int *line)
+/* The text of the location file beside @p spec, or -1. */
+static int load_location_text(const char *spec, struct buf *text)
 {
 	const char *dot = strrchr(spec, '.');
 	size_t stem = dot && !strchr(dot, '/') ? (size_t)(dot - spec) : strlen(spec);
 	char *path = xasprintf("%.*s.loc", (int)stem, spec);
-	struct buf text;
-	char *sp;
-	int rc = -1;
+	int rc = slurp(path, text);
 
-	if (slurp(path, &text) == 0 && text.data && (sp = strrchr(text.data, ' ')) && sp > text.data) {
-		*chapter = xstrndup(text.data, (size_t)(sp - text.data));
-		*line = atoi(sp + 1);
-		rc = 0;
-	}
-	buf_free(&text);
 	free(path);
 	return rc;
+}
+
+int location_load(const char *spec, char **chapter, int *line)
+{
+	struct buf text;
+	char *sp, *nl;
+	int rc = -1;
+
+	if (load_location_text(spec, &text) == 0 && text.data) {
+		if ((nl = strchr(text.data, '\n')))
+			*nl = '\0';
+		if ((sp = strrchr(text.data, ' ')) && sp > text.data) {
+			*chapter = xstrndup(text.data, (size_t)(sp - text.data));
+			*line = atoi(sp + 1);
+			rc = 0;
+		}
+	}
+	buf_free(&text);
+	return rc;
+}
+
+void location_write_quote(const struct quote_site *q, struct buf *out)
+{
+	buf_printf(out, "quote %s %s %d %d\n", q->name, q->chapter, q->line, q->col);
+}
+
+int location_load_quotes(const char *spec, struct quote_site **sites, size_t *n)
+{
+	struct buf text;
+	char *line, *next;
+	int rc = 0;
+
+	*sites = NULL;
+	*n = 0;
+	if (load_location_text(spec, &text) < 0)
+		return -1;
+	for (line = text.data; line && *line; line = next) {
+		char name[128], chapter[1024];
+		int lineno, col, end = 0;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!starts_with(line, "quote "))
+			continue;
+		if (sscanf(line, "quote %127s %1023s %d %d%n", name, chapter, &lineno, &col, &end) != 4 ||
+		    line[end]) {
+			rc = -1;
+			break;
+		}
+		*sites = xrealloc(*sites, (*n + 1) * sizeof(**sites));
+		(*sites)[(*n)++] = (struct quote_site){xstrdup(name), xstrdup(chapter), lineno, col};
+	}
+	buf_free(&text);
+	if (rc < 0) {
+		quote_sites_free(*sites, *n);
+		*sites = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void quote_sites_free(struct quote_site *sites, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(sites[i].name);
+		free(sites[i].chapter);
+	}
+	free(sites);
 }
 
 void plot_file_write(const char *run, const char *data, const struct block *blk, struct buf *out)

@@ -6,7 +6,8 @@
  *   gen/runs/ID.run    what a run needs: the programs it executes with the
  *                      snippets each is built from, the files of snippets/
  *                      it uses, and its block (attributes and body);
- *   gen/runs/ID.loc    where that block is in its chapter;
+ *   gen/runs/ID.loc    where that block is in its chapter, and where the
+ *                      prose quotes its values (for messages only);
  *   gen/plots/ID.plot  a figure: its run, the rows' regex, the script;
  *   gen/plots/ID.loc   where the plot block is.
  *
@@ -32,6 +33,8 @@
 #include <stddef.h>
 
 #include "chapter.h"
+#include "diag.h"
+#include "runspec.h"
 #include "util.h"
 
 /** A program a run executes and the snippets it is built from. */
@@ -64,17 +67,49 @@ int run_file_parse(const char *text, size_t len, struct run_file *f);
 /** Read and parse the file @p path; 0, or -1 (errno is EINVAL when it does not parse). */
 int run_file_load(const char *path, struct run_file *f);
 
+/**
+ * Parse the block of @p f (its attribute line, then its body) into @p r, as
+ * runspec_parse() does, reporting at the lines of @p chapter that follow
+ * @p fence_line. Returns 0 or -1.
+ */
+int run_file_spec(const struct run_file *f, const char *chapter, int fence_line, struct runspec *r,
+		  struct diag *d);
+
 /** Release what @p f owns. */
 void run_file_free(struct run_file *f);
 
-/** Append the location "CHAPTER LINE\n" to @p out. */
+/**
+ * Append the location "CHAPTER LINE\n" to @p out. A run's location may go
+ * on with the places the prose quotes its values, one location_write_quote()
+ * line each.
+ */
 void location_write(const char *chapter, int line, struct buf *out);
+
+/** Where the prose quotes a value of a run: one line of its ID.loc. */
+struct quote_site {
+	char *name;	/**< the value's name, as its run defines it */
+	char *chapter;	/**< "book/NN-slug.md" */
+	int line;	/**< the line of the inline value or claim */
+	int col;	/**< its column */
+};
+
+/** Append "quote NAME CHAPTER LINE COL\n" to @p out. */
+void location_write_quote(const struct quote_site *q, struct buf *out);
 
 /**
  * Read the location beside @p spec (its ".run" or ".plot" replaced by
  * ".loc") into a new string "CHAPTER" and @p line; -1 when it cannot be read.
  */
 int location_load(const char *spec, char **chapter, int *line);
+
+/**
+ * Read the quote sites of the location beside @p spec into a new array
+ * @p sites of @p n; 0, or -1 when it cannot be read or a line does not parse.
+ */
+int location_load_quotes(const char *spec, struct quote_site **sites, size_t *n);
+
+/** Release @p n quote sites and the array. */
+void quote_sites_free(struct quote_site *sites, size_t n);
 
 /** The contents of an ID.plot. */
 struct plot_file {

@@ -1,6 +1,11 @@
 #!/bin/sh
-# tangle-step.sh BUILD ROOT TANGLE GEN - the first step of every build
+# tangle-step.sh BUILD ROOT TANGLE GEN CMAKE - the first step of every build
 # (tangle/lit.cmake): tangle the book from ROOT into snippets/ and GEN.
+#
+# The toolchain is brought up to date first (CMAKE --build on TANGLE's
+# directory, a no-op when nothing changed): a chapter may use what an edit
+# of the toolchain just added, and the old tangle would refuse it before the
+# build could configure again and rebuild the toolchain.
 #
 # A build tree holds absolute paths to the tree it was made for: copied or
 # moved elsewhere and built there with `cmake --build`, it would build the
@@ -12,6 +17,13 @@
 set -eu
 if [ -n "${OLDPWD:-}" ] && [ "$(cd "$OLDPWD" && pwd -P)" != "$1" ]; then
     echo "error: this build directory ($(cd "$OLDPWD" && pwd -P)) was configured for $1: it was copied or moved; run make, which configures it again, or remove it" >&2
+    exit 1
+fi
+# (A build graph made before CMAKE was passed gives four arguments: it is
+# about to be made again, and the step must not stand in its way.)
+if [ -n "${5:-}" ] && ! out=$("$5" --build "$(dirname "$3")" 2>&1); then
+    printf '%s\n' "$out" >&2
+    echo "error: the toolchain ($(dirname "$3")) does not build" >&2
     exit 1
 fi
 cd "$2"

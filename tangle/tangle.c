@@ -240,6 +240,17 @@ static void describe_run(const struct book *b, const struct run *r, struct manif
 	run_file_free(&f);
 	o = add_output(gen, xasprintf("runs/%s.loc", r->id));
 	location_write(r->chapter->path, r->block->line, &o->data);
+	/* Where the prose quotes its values: run reports a missing one there too. */
+	for (size_t i = 0; i < b->nquotes; i++) {
+		const struct quote *q = &b->quotes[i];
+
+		for (size_t k = 0; k < q->names.len; k++)
+			if (q->runs[k] == r) {
+				struct quote_site site = {q->value_names.items[k], q->chapter->path, q->line, q->col};
+
+				location_write_quote(&site, &o->data);
+			}
+	}
 }
 
 static void describe_plot(const struct plot *p, struct manifest *m, struct outputs *gen)
@@ -489,6 +500,14 @@ int tangle_book(const struct book *b, struct snippet_writer *w, struct tangle_re
 		for (size_t i = 0; i < b->nruns; i++)
 			if (b->runs[i].chapter == c)
 				strlist_add(&mc->runs, b->runs[i].id);
+		/* The runs of other chapters it quotes: its page is woven again when they change. */
+		for (size_t i = 0; i < b->nquotes; i++)
+			for (size_t k = 0; b->quotes[i].chapter == c && k < b->quotes[i].names.len; k++) {
+				const struct run *r = b->quotes[i].runs[k];
+
+				if (r && r->chapter != c && !strlist_has(&mc->quotes, r->id))
+					strlist_add(&mc->quotes, r->id);
+			}
 	}
 	manifest_write(&m, &add_output(&out->gen, xstrdup("manifest.cmake"))->data);
 	manifest_write_programs(&m, &add_output(&out->gen, xstrdup("programs.tsv"))->data);

@@ -392,19 +392,44 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 		   RUN_RECORD_SHORT, rec->digest, r->id, rec->digest, r->id);
 	if (links->outputs_url)
 		buf_printf(md, "[ ([raw](%s/%s.txt))]{.raw-link}", links->outputs_url, r->id);
+	for (size_t i = 0; !rec->skipped && i < r->spec.nexpects; i++) {
+		const struct expect *e = &r->spec.expects[i];
+		struct buf why = {0};
+
+		if (e->kind == EXPECT_CLAIM && e->note && expect_claim_holds(e, &rec->values, &why) == 0) {
+			buf_puts(md, "\\\n[On this machine: ");
+			md_escape(md, why.data);
+			buf_puts(md, ".]{.claim .noted}");
+		}
+		buf_free(&why);
+	}
 	if (rec->skipped && r->spec.nexpects) {
 		buf_puts(md, "\\\nNot checked: this run was skipped where the book was built.");
 	} else if (r->spec.nexpects) {
-		buf_puts(md, "\\\nChecked by the build: ");
-		for (size_t i = 0; i < r->spec.nexpects; i++) {
-			char *text = expect_describe(&r->spec.expects[i]);
+		size_t shown = 0, values = 0;
 
-			if (i)
-				buf_puts(md, "; ");
+		/* The checks; the value rows are named together after them, as what the prose quotes. */
+		for (size_t i = 0; i < r->spec.nexpects; i++) {
+			char *text;
+
+			if (r->spec.expects[i].kind == EXPECT_VALUE)
+				continue;
+			buf_puts(md, shown++ ? "; " : "\\\nChecked by the build: ");
+			text = expect_describe(&r->spec.expects[i]);
 			md_code(md, text);
 			free(text);
 		}
-		buf_puts(md, ".");
+		if (shown)
+			buf_puts(md, ".");
+		for (size_t i = 0; i < r->spec.nexpects; i++) {
+			if (r->spec.expects[i].kind != EXPECT_VALUE)
+				continue;
+			buf_puts(md, values++ ? ", " : shown ? " Values read from the output: " :
+				 "\\\nValues read from the output: ");
+			md_code(md, r->spec.expects[i].name);
+		}
+		if (values)
+			buf_puts(md, ".");
 	}
 	buf_puts(md, "\n:::\n:::\n");
 	buf_free(&out);
@@ -419,27 +444,252 @@ static void weave_plot(struct buf *md, const struct plot *p)
 		   "[the run above](#run-%s) when this copy was built.\n:::\n:::\n", p->id, p->run->id);
 }
 
+/* Append @p s as the text of a double-quoted pandoc attribute value. */
+static void attr_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s == '\n' ? ' ' : *s);
+	}
+}
+
+/* What the quotes of a chapter read: its own runs' captures and the others'. */
+struct quote_ctx {
+	const struct book *b;
+	const struct chapter *c;
+	const struct capture_file *caps;	/* of the chapter's runs, in order */
+	const struct quoted_run *quoted;
+	size_t nquoted;
+	struct buf list;		/* the chapter's list of quoted values, for print */
+	size_t listed;
+};
+
+/* A run a quote reads: its record, and its page ("" for this one). */
+struct quote_source {
+	const char *id;
+	const char *slug;
+	const struct capture_file *cap;
+};
+
+/* The source of name @p k of @p q, or false (reported) when there is none. */
+static bool quote_source(struct quote_ctx *x, const struct quote *q, size_t k, struct quote_source *src,
+			 struct diag *d)
+{
+	const char *name = q->names.items[k];
+
+	if (q->runs[k]) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < x->b->nruns && &x->b->runs[i] != q->runs[k]; i++)
+			n += x->b->runs[i].chapter == x->c;
+		*src = (struct quote_source){q->runs[k]->id, "", &x->caps[n]};
+		return true;
+	}
+	for (size_t i = 0; i < x->nquoted; i++) {
+		const struct quoted_run *o = &x->quoted[i];
+
+		if (starts_with(name, o->tag) && name[strlen(o->tag)] == '.' &&
+		    strlist_has(&o->values, q->value_names.items[k])) {
+			*src = (struct quote_source){o->id, o->slug, &o->cap};
+			return true;
+		}
+	}
+	diag_error(d, x->c->path, q->line, q->col,
+		   "no run of the chapter tagged '%.*s' that this page is woven with has a value '%s' "
+		   "(the build passes the runs a chapter quotes, from the manifest: re-run tangle)",
+		   (int)(strchr(name, '.') ? strchr(name, '.') - name : 0), name, q->value_names.items[k]);
+	return false;
+}
+
+static const char *const state_names[] = {
+	[QUOTE_SHOWN] = "shown", [QUOTE_HELD] = "held", [QUOTE_NOTED] = "noted",
+	[QUOTE_UNMEASURED] = "unmeasured", [QUOTE_FAILED] = "failed",
+};
+
+/*
+ * An inline value or claim, as its runs' records say. Returns -1 after an
+ * error (a stale or missing record, a claim that must hold and does not).
+ */
+static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *q, struct diag *d)
+{
+	struct expr_values values = {0};
+	struct strlist ids = {0}, digests = {0}, shorts = {0};
+	struct buf text = {0}, title = {0}, attrs = {0};
+	const char *href_slug = "", *first_id = NULL;
+	enum quote_state state;
+	int rc = 0;
+
+	for (size_t k = 0; k < q->names.len; k++) {
+		struct quote_source src;
+		const struct capture_file *cf;
+		const char *v;
+
+		if (!quote_source(x, q, k, &src, d)) {
+			rc = -1;
+			continue;
+		}
+		cf = src.cap;
+		if (!cf->loaded || cf->stale) {
+			diag_error(d, x->c->path, q->line, q->col,
+				   "the value '%s' comes from run %s, whose output is %s%s", q->names.items[k], src.id,
+				   cf->loaded ? "stale: " : "missing (the build runs it before weaving)",
+				   cf->loaded ? cf->stale : "");
+			rc = -1;
+			continue;
+		}
+		if (!first_id) {
+			first_id = src.id;
+			href_slug = src.slug;
+		}
+		if (!strlist_has(&ids, src.id)) {
+			strlist_add(&ids, src.id);
+			strlist_add(&digests, cf->rec.digest);
+			strlist_take(&shorts, xstrndup(cf->rec.digest, RUN_RECORD_SHORT));
+		}
+		if (!cf->rec.skipped && (v = expr_values_get(&cf->rec.values, q->value_names.items[k])))
+			expr_values_set(&values, q->names.items[k], v);
+	}
+	if (rc < 0)
+		goto done;
+	state = quote_evaluate(q, &values, &text);
+	if (state == QUOTE_FAILED) {
+		if (q->kind == QUOTE_CLAIM)
+			diag_error(d, x->c->path, q->line, q->col,
+				   "the claim '%s' does not hold on this machine: %s (else=note would show this "
+				   "to the reader instead of failing)", q->text, text.data);
+		else
+			diag_error(d, x->c->path, q->line, q->col, "the value '%s' cannot be shown: %s", q->text,
+				   text.data);
+		rc = -1;
+		goto done;
+	}
+	if (state == QUOTE_NOTED)
+		diag_warning(d, x->c->path, q->line, q->col,
+			     "the claim '%s' does not hold on this machine: %s (the page shows a note)", q->text,
+			     text.data);
+	else if (state == QUOTE_UNMEASURED)
+		diag_warning(d, x->c->path, q->line, q->col, "%s '%s' is not checked: %s (the page says so)",
+			     q->kind == QUOTE_CLAIM ? "the claim" : "the value", q->text, text.data);
+	/* The attributes every quote carries: its runs, their digests, its state. */
+	buf_puts(&attrs, " data-run=\"");
+	for (size_t i = 0; i < ids.len; i++)
+		buf_printf(&attrs, "%s%s", i ? " " : "", ids.items[i]);
+	buf_puts(&attrs, "\" data-digest=\"");
+	for (size_t i = 0; i < digests.len; i++)
+		buf_printf(&attrs, "%s%s", i ? " " : "", digests.items[i]);
+	buf_printf(&attrs, "\" data-state=\"%s\"", state_names[state]);
+	buf_printf(&title, "%s from the output of run%s", q->kind == QUOTE_VALUE ? q->text : "checked",
+		   ids.len > 1 ? "s" : "");
+	for (size_t i = 0; i < ids.len; i++)
+		buf_printf(&title, "%s %s (output %s)", i ? "," : "", ids.items[i], shorts.items[i]);
+	switch (state) {
+	case QUOTE_SHOWN:
+		buf_puts(md, "[");
+		md_escape(md, text.data);
+		buf_printf(md, "](%s%s#run-%s){.value", href_slug, *href_slug ? ".html" : "", first_id);
+		break;
+	case QUOTE_HELD:
+		buf_printf(md, "[✓](%s%s#run-%s){.claim .held", href_slug, *href_slug ? ".html" : "", first_id);
+		buf_puts(&title, ": ");
+		buf_puts(&title, q->text);
+		buf_puts(&title, " holds here, ");
+		buf_puts(&title, text.data);
+		break;
+	case QUOTE_NOTED:
+		/* No full stop: the note sits inside the sentence, before its own. */
+		buf_puts(md, "[on this machine: ");
+		md_escape(md, text.data);
+		buf_puts(md, "]{.claim .noted");
+		break;
+	case QUOTE_UNMEASURED:
+	case QUOTE_FAILED:
+		buf_printf(md, "[%s]{.%s .unmeasured", q->kind == QUOTE_VALUE ? "not measured here" :
+			   "not checked here", q->kind == QUOTE_VALUE ? "value" : "claim");
+		buf_puts(&title, ": ");
+		buf_puts(&title, text.data);
+		break;
+	}
+	buf_add(md, attrs.data, attrs.len);
+	buf_puts(md, " title=\"");
+	attr_text(md, title.data);
+	buf_puts(md, "\"}");
+	/* The printed list: what the text quoted, and whence. */
+	buf_puts(&x->list, "- ");
+	if (q->kind == QUOTE_VALUE) {
+		md_escape(&x->list, state == QUOTE_SHOWN ? text.data : "not measured here");
+		buf_puts(&x->list, " is ");
+		md_code(&x->list, q->text);
+	} else {
+		buf_puts(&x->list, state == QUOTE_HELD ? "✓ " : state == QUOTE_NOTED ? "✗ " : "? ");
+		md_code(&x->list, q->text);
+		buf_puts(&x->list, state == QUOTE_HELD ? " holds" : state == QUOTE_NOTED ? " does not hold" :
+			 " was not checked");
+	}
+	buf_printf(&x->list, " (line %d): ", q->line);
+	/* A run id is kept on one line: a PDF's text loses the hyphen of a line broken at it. */
+	for (size_t i = 0; i < ids.len; i++)
+		buf_printf(&x->list, "%srun [%s]{.run-id}, output %s", i ? "; " : "", ids.items[i], shorts.items[i]);
+	buf_puts(&x->list, "\n");
+	x->listed++;
+done:
+	expr_values_free(&values);
+	strlist_free(&ids);
+	strlist_free(&digests);
+	strlist_free(&shorts);
+	buf_free(&text);
+	buf_free(&title);
+	buf_free(&attrs);
+	return rc;
+}
+
+/* The prose [@p from, @p to) of the chapter, its quotes (from *qi on) woven in. */
+static void put_prose(struct buf *md, struct quote_ctx *x, size_t from, size_t to, size_t *qi,
+		      struct diag *d)
+{
+	const char *text = x->c->text;
+
+	while (from < to) {
+		const struct quote *q = NULL;
+
+		while (*qi < x->b->nquotes && x->b->quotes[*qi].chapter != x->c)
+			(*qi)++;
+		if (*qi < x->b->nquotes && x->b->quotes[*qi].start < to)
+			q = &x->b->quotes[*qi];
+		if (!q) {
+			buf_add(md, text + from, to - from);
+			return;
+		}
+		buf_add(md, text + from, q->start - from);
+		weave_quote(md, x, q, d);
+		from = q->end;
+		(*qi)++;
+	}
+}
+
 int weave_chapter(const struct book *b, const struct capture_file *caps,
+		  const struct quoted_run *quoted, size_t nquoted,
 		  const struct weave_links *links, struct buf *md, struct diag *d)
 {
 	const struct chapter *c = &b->chapters[0];
-	size_t run = 0, line = 1;
+	size_t run = 0, line = 1, qi = 0;
 	const char *p = c->text ? c->text : "";
 	size_t pos = 0;
 	int errors = d->errors;
+	struct quote_ctx x = {b, c, caps, quoted, nquoted, {0}, 0};
 
-	/* Copy the chapter line by line, replacing literate and run blocks. */
+	/* Copy the chapter, replacing literate and run blocks and the prose's quotes. */
 	for (size_t i = 0; i < c->nblocks; i++) {
 		const struct block *blk = &c->blocks[i];
+		size_t from = pos;
 
 		while (line < (size_t)blk->line && pos < c->text_len) {
 			const char *nl = memchr(p + pos, '\n', c->text_len - pos);
-			size_t end = nl ? (size_t)(nl - p) + 1 : c->text_len;
 
-			buf_add(md, p + pos, end - pos);
-			pos = end;
+			pos = nl ? (size_t)(nl - p) + 1 : c->text_len;
 			line++;
 		}
+		put_prose(md, &x, from, pos, &qi, d);
 		/* The block's lines up to and including its closing fence. */
 		while (line <= (size_t)blk->close_line && pos < c->text_len) {
 			const char *nl = memchr(p + pos, '\n', c->text_len - pos);
@@ -476,6 +726,13 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 			run++;
 		}
 	}
-	buf_add(md, p + pos, c->text_len - pos);
+	put_prose(md, &x, pos, c->text_len, &qi, d);
+	if (x.listed) {
+		buf_puts(md, "\n::: {.quoted-values}\n**Measured for this copy.** The numbers and claims of this "
+			 "chapter's text, as this copy's runs gave them:\n\n");
+		buf_add(md, x.list.data, x.list.len);
+		buf_puts(md, ":::\n");
+	}
+	buf_free(&x.list);
 	return d->errors == errors ? 0 : -1;
 }

@@ -12,6 +12,15 @@
  * and what the build checked. An output that the capture limit cut says so,
  * and how much was dropped. Captured text is made safe first: invalid UTF-8 and control
  * characters are replaced, long outputs are shortened with a marker.
+ *
+ * An inline value or claim of the prose (quote.h) becomes what its runs'
+ * records say: the value, linked to its run, or a claim's mark or note,
+ * each element carrying data-run and data-digest (the runs' ids and their
+ * records' digests, space-separated when there are several) and
+ * data-state (shown, held, noted, unmeasured), which the provenance test
+ * checks. A claim that must hold and does not is an error at its line. The
+ * chapter ends with the list of what it quoted, for the printed book, where
+ * no link can be followed (the screen hides it).
  */
 #ifndef TANGLE_WEAVE_H
 #define TANGLE_WEAVE_H
@@ -35,6 +44,15 @@ struct capture_file {
 	char *stale;		/**< why the record is not of the current code, or NULL */
 };
 
+/** A run of another chapter whose values the chapter quotes. */
+struct quoted_run {
+	const char *id;		/**< its id (not owned) */
+	char *slug;		/**< its chapter's slug, for links */
+	char *tag;		/**< its chapter's tag, as names write it ("ch01") */
+	struct strlist values;	/**< the names its value rows define */
+	struct capture_file cap;	/**< its record and output */
+};
+
 /** Where the woven chapter's links point. */
 struct weave_links {
 	const char *snippets_url;	/**< URL of snippets/ from the page, e.g. "../../snippets" */
@@ -50,9 +68,11 @@ struct weave_links {
 
 /**
  * Weave the only chapter of @p b into @p md, with @p caps[i] the capture of
- * the i-th run of the chapter. Returns 0 or -1 after reporting to @p d.
+ * the i-th run of the chapter and @p quoted (@p nquoted) the runs of other
+ * chapters its prose quotes. Returns 0 or -1 after reporting to @p d.
  */
 int weave_chapter(const struct book *b, const struct capture_file *caps,
+		  const struct quoted_run *quoted, size_t nquoted,
 		  const struct weave_links *links, struct buf *md, struct diag *d);
 
 /** Append @p s to @p b with Markdown punctuation backslash-escaped. */

@@ -6,13 +6,17 @@
  *       The chapter's title and summary (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
- *         [--verify ROOT BINDIR] [--root DIR] META.json...
- *       The chapter with labelled chunks and real outputs, and the page's
- *       metadata (book title, previous/next, the chapter list) from the metas.
- *       With --verify, an output whose record is not of the current block,
- *       programs, snippets and files (runrecord.h) is an error at its block:
- *       a stale output is never woven. With --root, the outputs show the
- *       paths under DIR relative to it.
+ *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...] META.json...
+ *       The chapter with labelled chunks, real outputs and the values its
+ *       prose quotes (quote.h), and the page's metadata (book title,
+ *       previous/next, the chapter list) from the metas. With --verify, an
+ *       output whose record is not of the current block, programs, snippets
+ *       and files (runrecord.h) is an error at its block: a stale output is
+ *       never woven. With --root, the outputs show the paths under DIR
+ *       relative to it. --quoted-run names a run of another chapter whose
+ *       values the prose quotes (the manifest's QUOTES): its block and
+ *       location are read from --gen's runs/ID.run and ID.loc, its record
+ *       from --runs, and verified as the chapter's own.
  *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
  *       The front page: book/index.md followed by the chapters and summaries.
  *
@@ -37,7 +41,8 @@ static void usage(void)
 	fputs("usage: weave meta CHAPTER.md OUT.json\n"
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
-	      "             [--verify ROOT BINDIR] [--root DIR] META.json...\n"
+	      "             [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]\n"
+	      "             META.json...\n"
 	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
 	exit(2);
 }
@@ -229,10 +234,67 @@ static void load_capture(struct capture_file *cf, const char *dir, const struct 
 	}
 }
 
+/*
+ * The run @p id of another chapter, for the values the prose quotes: its
+ * chapter and value names from --gen's files, its capture from @p dir.
+ */
+static int load_quoted(struct quoted_run *q, const char *id, const char *gen, const char *dir,
+		       const char *root, const char *bindir, struct diag *d)
+{
+	char *spec = xasprintf("%s/runs/%s.run", gen, id), *chapter = NULL, *why = NULL;
+	struct run_file f;
+	struct runspec r;
+	int line = 0, rc = -1;
+
+	memset(q, 0, sizeof(*q));
+	q->id = id;
+	q->cap.id = id;
+	if (run_file_load(spec, &f) < 0) {
+		fprintf(stderr, "%s: error: cannot read the run file of quoted run %s: %s (re-run tangle)\n",
+			spec, id, strerror(errno));
+		free(spec);
+		return -1;
+	}
+	if (location_load(spec, &chapter, &line) < 0 || chapter_names(chapter, &q->slug, &q->tag) < 0) {
+		fprintf(stderr, "%s: error: quoted run %s has no chapter location (re-run tangle)\n", spec, id);
+	} else if (run_file_spec(&f, chapter, line, &r, d) == 0) {
+		for (size_t i = 0; i < r.nexpects; i++)
+			if (r.expects[i].kind == EXPECT_VALUE)
+				strlist_add(&q->values, r.expects[i].name);
+		runspec_free(&r);
+		rc = 0;
+	}
+	if (rc == 0 && run_record_load(dir, id, &q->cap.rec, &q->cap.text, &why) == 0) {
+		q->cap.loaded = true;
+		if (root && run_record_verify(&q->cap.rec, f.block.data ? f.block.data : "", f.block.len, root,
+					      bindir, &why) < 0)
+			q->cap.stale = why;
+	} else if (rc == 0) {
+		fprintf(stderr, "%s:%d: note: %s\n", chapter, line, why);
+		free(why);
+	}
+	run_file_free(&f);
+	free(chapter);
+	free(spec);
+	return rc;
+}
+
+static void free_quoted(struct quoted_run *q)
+{
+	free(q->slug);
+	free(q->tag);
+	strlist_free(&q->values);
+	buf_free(&q->cap.text);
+	run_record_free(&q->cap.rec);
+	free(q->cap.stale);
+}
+
 static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
-	const char *root = NULL, *bindir = NULL;
+	const char *root = NULL, *bindir = NULL, *gen = NULL;
+	struct strlist quoted_ids = {0};
+	struct quoted_run *quoted;
 	struct weave_links links = {NULL, NULL, NULL, NULL};
 	struct diag d;
 	struct book b;
@@ -256,6 +318,10 @@ static int cmd_chapter(int argc, char **argv)
 			links.outputs_url = argv[++i];
 		else if (!strcmp(argv[i], "--reference-url") && i + 1 < argc)
 			links.reference_url = argv[++i];
+		else if (!strcmp(argv[i], "--gen") && i + 1 < argc)
+			gen = argv[++i];
+		else if (!strcmp(argv[i], "--quoted-run") && i + 1 < argc)
+			strlist_add(&quoted_ids, argv[++i]);
 		else if (!strcmp(argv[i], "--verify") && i + 2 < argc) {
 			root = argv[++i];
 			bindir = argv[++i];
@@ -266,7 +332,7 @@ static int cmd_chapter(int argc, char **argv)
 		else
 			meta_paths[nmetas++] = argv[i];
 	}
-	if (!runs || !out || !page)
+	if (!runs || !out || !page || (quoted_ids.len && !gen))
 		usage();
 	diag_init(&d, stderr);
 	if (book_load(&b, (char *const *)&path, 1, BOOK_PARTIAL, &d) < 0) {
@@ -277,9 +343,13 @@ static int cmd_chapter(int argc, char **argv)
 	caps = xcalloc(b.nruns + 1, sizeof(*caps));
 	for (size_t i = 0; i < b.nruns; i++)
 		load_capture(&caps[i], runs, &b.runs[i], root, bindir);
+	quoted = xcalloc(quoted_ids.len + 1, sizeof(*quoted));
+	for (size_t i = 0; i < quoted_ids.len; i++)
+		if (load_quoted(&quoted[i], quoted_ids.items[i], gen, runs, root, bindir, &d) < 0)
+			rc = 1;
 	metas = xcalloc(nmetas + 1, sizeof(*metas));
-	if (load_metas(meta_paths, nmetas, metas) < 0 ||
-	    weave_chapter(&b, caps, &links, &md, &d) < 0) {
+	if (rc || load_metas(meta_paths, nmetas, metas) < 0 ||
+	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0) {
 		rc = 1;
 	} else {
 		page_yaml(&y, metas, nmetas, b.chapters[0].slug);
@@ -291,6 +361,10 @@ static int cmd_chapter(int argc, char **argv)
 		run_record_free(&caps[i].rec);
 		free(caps[i].stale);
 	}
+	for (size_t i = 0; i < quoted_ids.len; i++)
+		free_quoted(&quoted[i]);
+	free(quoted);
+	strlist_free(&quoted_ids);
 	for (size_t i = 0; i < nmetas; i++)
 		json_flat_free(&metas[i].j);
 	free(metas);

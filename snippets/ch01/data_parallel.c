@@ -118,6 +118,7 @@ int main(int argc, char **argv)
     if (l3 > 0)
         printf("last-level cache: %ld MiB\n", l3 >> 20);
 #endif
+    printf("online cores: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
     printf("threads  add GB/s  copy GB/s  add/copy  (best of 3)\n");
     for (int t = 1; t <= 4; t *= 2) {
         double add_s = best_of_3(a, b, c, n, t, reps, 0);

@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include "ch03/proc.h"
+#include "common/timing.h"
 
 static void my_func(int i)
 {
     printf("calling myFunc from process n°: %d\n", i);
-    for (int j = 0; j < i; j++)
+    for (int j = 0; j < i; j++) {
+        sleep_units(1);         /* the work each line of output stands for */
         printf("output from myFunc is :%d\n", j);
+    }
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,28 @@ static const char *const modes[] = {
 };
 enum mode { SEND_FIRST, SSEND_FIRST, RECV_FIRST, ORDERED, SENDRECV, NONBLOCKING, NMODES };
 
+/* What a rank does first in each mode, for its announcement. */
+static const char *first_step(enum mode mode, int rank)
+{
+    switch (mode) {
+    case SEND_FIRST:
+        return "sending first";
+    case SSEND_FIRST:
+        return "sending first, synchronously";
+    case RECV_FIRST:
+        return "receiving first";
+    case ORDERED:
+        return rank % 2 == 0 ? "sending first" : "receiving first";
+    case SENDRECV:
+        return "sending and receiving in one call";
+    case NONBLOCKING:
+        return "starting both, then waiting";
+    case NMODES:
+        break;
+    }
+    return "";
+}
+
 static void exchange(enum mode mode, const double *out, double *in, int count, int rank,
                      int partner)
 {
@@ -86,8 +108,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < count; i++)
         out[i] = rank;
 
-    printf("rank %d: sending %d doubles (%zu bytes) to rank %d, %s\n", rank, count,
-           (size_t)count * sizeof(double), partner, modes[mode]);
+    printf("rank %d: exchanging %d doubles (%zu bytes) with rank %d, %s: %s\n", rank, count,
+           (size_t)count * sizeof(double), partner, modes[mode], first_step(mode, rank));
     exchange(mode, out, in, count, rank, partner);
     for (int i = 0; i < count; i++)
         ok &= in[i] == partner;

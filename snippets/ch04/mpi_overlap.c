@@ -3,22 +3,29 @@
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
-enum { SLICES = 200, ROUNDS = 3 };
-enum way { COMM_ONLY, WORK_ONLY, BLOCKING, NONBLOCKING, NONBLOCKING_TEST, NWAYS };
+enum { SLICES = 200, WAIT_SLICE_US = 200, ROUNDS = 3 };
+enum way {
+    COMM_ONLY, WORK_ONLY, WAIT_ONLY,
+    BLOCKING, NONBLOCKING, NONBLOCKING_TEST, WAITING_TEST, NWAYS
+};
 
 static const char *const names[NWAYS] = {
     "communication alone",
     "computation alone",
+    "waiting alone",
     "blocking: Sendrecv, then compute",
     "Irecv+Isend, compute, Waitall",
     "Irecv+Isend, compute with MPI_Test, Waitall",
+    "Irecv+Isend, wait with MPI_Test, Waitall",
 };
 
 struct exchange {
     double *out, *in;
     int count, partner;
     int repeats;                /* exchanges per measurement */
+    double wait;                /* seconds a wait lasts */
     MPI_Request requests[2];
 };
 
@@ -39,11 +46,28 @@ static void compute(long iterations, struct exchange *x, int test)
     sink = v;
 }
 
-/* Iterations that take about `seconds` here (best of 3); both ranks use rank 0's figure. */
-static long calibrate(double seconds)
+/* Wait until `seconds` from now, the core free, calling MPI_Testall between slices when asked. */
+static void wait_until(double seconds, struct exchange *x, int test)
+{
+    double deadline = MPI_Wtime() + seconds, left;
+
+    while ((left = deadline - MPI_Wtime()) > 0) {
+        struct timespec slice = {0, (long)(1e9 * (left < WAIT_SLICE_US * 1e-6 ? left : WAIT_SLICE_US * 1e-6))};
+        int done;
+
+        nanosleep(&slice, NULL);
+        if (test)
+            MPI_Testall(2, x->requests, &done, MPI_STATUSES_IGNORE);
+    }
+}
+
+static double best_time(enum way way, struct exchange *x, long iterations);
+
+/* Iterations that take about `seconds` as the table measures them; both ranks agree. */
+static long calibrate(double seconds, struct exchange *x)
 {
     long probe = 1000000, iterations;
-    double best = 0;
+    double best = 0, measured;
 
     for (int i = 0; i < 3; i++) {
         double start = MPI_Wtime(), t;
@@ -55,6 +79,10 @@ static long calibrate(double seconds)
     }
     iterations = (long)((double)probe * seconds / best);
     MPI_Bcast(&iterations, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+    if (iterations < SLICES)
+        return SLICES;
+    measured = best_time(WORK_ONLY, x, iterations);     /* the same on both ranks */
+    iterations = (long)((double)iterations * seconds / measured);
     return iterations > SLICES ? iterations : SLICES;
 }
 
@@ -78,10 +106,18 @@ static void run_way(enum way way, struct exchange *x, long iterations)
     case WORK_ONLY:
         compute(iterations, x, 0);
         break;
+    case WAIT_ONLY:
+        wait_until(x->wait, x, 0);
+        break;
     case NONBLOCKING:
     case NONBLOCKING_TEST:
         start(x);
         compute(iterations, x, way == NONBLOCKING_TEST);
+        MPI_Waitall(2, x->requests, MPI_STATUSES_IGNORE);
+        break;
+    case WAITING_TEST:
+        start(x);
+        wait_until(x->wait, x, 1);
         MPI_Waitall(2, x->requests, MPI_STATUSES_IGNORE);
         break;
     case NWAYS:
@@ -137,19 +173,23 @@ int main(int argc, char **argv)
     t[COMM_ONLY] = best_time(COMM_ONLY, &x, 0);
     x.repeats = t[COMM_ONLY] > 0.02 ? 1 : t[COMM_ONLY] < 0.0002 ? 100 : (int)(0.02 / t[COMM_ONLY]);
     t[COMM_ONLY] = best_time(COMM_ONLY, &x, 0);
-    iterations = calibrate(t[COMM_ONLY]);
+    x.wait = t[COMM_ONLY];
+    iterations = calibrate(t[COMM_ONLY], &x);
     for (int w = WORK_ONLY; w < NWAYS; w++)
         t[w] = best_time((enum way)w, &x, iterations);
 
     if (rank == 0) {
-        double comm = t[COMM_ONLY], work = t[WORK_ONLY];
+        double comm = t[COMM_ONLY];
 
         printf("%d doubles each way, %d exchanges per measurement\n", x.count, x.repeats);
         printf("%-44s %9s  %s\n", "", "ms", "hidden");
         for (int w = 0; w < NWAYS; w++) {
+            /* the other part of a combined way: the computation, or the wait */
+            double part = t[w == WAITING_TEST ? WAIT_ONLY : WORK_ONLY];
+
             printf("%-44s %9.2f", names[w], 1e3 * t[w]);
             if (w >= BLOCKING)  /* the share of the shorter part that did not add up */
-                printf("  %5.0f%%", 100 * (comm + work - t[w]) / (comm < work ? comm : work));
+                printf("  %5.0f%%", 100 * (comm + part - t[w]) / (comm < part ? comm : part));
             printf("\n");
         }
     }

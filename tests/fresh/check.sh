@@ -16,6 +16,11 @@
 #             reverted with the build recovering; two makes at once
 #   copy      the tree copied with its build: make there builds the copy,
 #             and its pages read the same as the original's (no builder's path)
+#   quotes    values quoted in the prose, from a run of the same chapter and
+#             of another: the run changes, both pages follow (and only they);
+#             a page kept from before is caught; a value that cannot be
+#             found and a claim that must hold and does not fail the build
+#             at the sentence; a claim else=note shows its note
 #
 # Exit 77 (skipped) where pdftotext or git is missing.
 set -u
@@ -238,6 +243,75 @@ copy)
         bad "cmake --build in a copied build tree succeeded"
     fi
     grep -q "was configured for $tree/build: it was copied" "$base/direct.log" || { bad "the copied build tree did not say why"; cat "$base/direct.log"; }
+    ;;
+
+quotes)
+    say "a value of ch01-hello quoted in its chapter and in the next"
+    sed -i 's/^contains: ^hello, version$/&\nvalue version: ^hello, version[ ]([0-9]+)$/' book/01-alpha.md
+    printf '\nHello is at version `version`{.value}.\n' >> book/01-alpha.md
+    printf '\nChapter 1 says version `ch01.version`{.value}`ch01.version < 5`{.claim else=note}.\n' >> book/02-beta.md
+    build "after quoting the value" || exit 1
+    grep -q 'value version: ' build/gen/runs/ch01-hello.run || bad "the run file has no value row"
+    grep -q '^quote version book/02-beta.md ' build/gen/runs/ch01-hello.loc || bad "the run's location does not say where 02-beta quotes it"
+    grep -q 'lit_chapter(02-beta .* QUOTES ch01-hello)' build/gen/manifest.cmake || bad "the manifest does not say 02-beta quotes ch01-hello"
+    grep -q 'data-run="ch01-hello"' build/html/02-beta.html || bad "02-beta.html does not link the value to its run"
+    grep -q 'data-state="held"' build/html/02-beta.html || bad "the claim does not hold at version 1"
+    proven "with the quotes"
+    cp build/html/02-beta.html "$base/beta-v1.html"
+    cp build/html/02-beta.print.html "$base/beta-v1.print.html"
+
+    say "the quoted run changes: both pages follow, no other run re-runs"
+    before=$(records)
+    edit_program hello 7
+    build "after editing hello"
+    expect_reran "editing the quoted program" "$before" "ch01-hello "
+    sed -n '/Chapter 1 says/,/<\/p>/p' build/html/02-beta.html | tr '\n' ' ' | grep -q '>7</a>' ||
+        bad "02-beta.html does not show the new value 7"
+    grep -q 'data-state="noted"' build/html/02-beta.html || bad "02-beta.html does not show the claim's note"
+    grep -q "book/02-beta.md:[0-9]*:[0-9]*: warning: the claim 'ch01.version < 5' does not hold" "$base/make.log" ||
+        bad "the build did not say that the claim does not hold"
+    sed -n '/Hello is at version/,/<\/p>/p' build/html/01-alpha.html | tr '\n' ' ' | grep -q '>7</a>' ||
+        bad "01-alpha.html does not show the new value 7"
+    proven "after the quoted run changed"
+
+    say "a page kept from before the run changed is caught"
+    cp build/html/02-beta.html "$base/beta-v7.html"
+    cp "$base/beta-v1.html" build/html/02-beta.html
+    sh tests/provenance/check.sh build/tangle/provenance "$PWD" "$PWD/build" >"$base/prov.log" 2>&1 &&
+        bad "provenance passed with the page of the old value"
+    grep -q "book/02-beta.md:[0-9]*:[0-9]*: error: .*02-beta.html shows the value 'ch01.version' of another output of run ch01-hello" "$base/prov.log" ||
+        { bad "provenance did not name the stale value"; cat "$base/prov.log"; }
+    sed 's|>7</a>|>8</a>|' "$base/beta-v7.html" > build/html/02-beta.html
+    sh tests/provenance/check.sh build/tangle/provenance "$PWD" "$PWD/build" >"$base/prov.log" 2>&1 &&
+        bad "provenance passed with a value edited on the page"
+    grep -q "shows '8' for the value 'ch01.version'; its run says '7'" "$base/prov.log" ||
+        { bad "provenance did not name the edited value"; cat "$base/prov.log"; }
+    cp "$base/beta-v7.html" build/html/02-beta.html
+    cp "$base/beta-v1.print.html" build/html/02-beta.print.html
+    sh tests/provenance/check.sh build/tangle/provenance "$PWD" "$PWD/build" >"$base/prov.log" 2>&1 &&
+        bad "provenance passed with the print page of the old value"
+    rm build/html/02-beta.print.html
+    build "after removing the stale print page"
+    proven "after rebuilding the print page"
+
+    say "a value the output does not hold fails at the sentences"
+    sed -i 's/hello, version 7/hello, version seven/' book/01-alpha.md
+    sed -i 's/^contains: ^hello, version$/contains: ^hello/' book/01-alpha.md
+    fails "a value not found" "book/02-beta.md:[0-9]*:[0-9]*: error: the value 'version' quoted here was not found in the output of run ch01-hello"
+    grep -q "book/01-alpha.md:[0-9]*:[0-9]*: error: the value 'version' quoted here" "$base/make.log" ||
+        bad "the error does not name the sentence of the run's own chapter"
+    git checkout -q book
+    sed -i 's/^contains: ^hello, version$/&\nvalue version: ^hello, version[ ]([0-9]+)$/' book/01-alpha.md
+    printf '\nHello is at version `version`{.value}.\n' >> book/01-alpha.md
+    edit_program hello 7
+
+    say "a claim that must hold and does not fails at its line"
+    printf '\nChapter 1 says version `ch01.version`{.value}`ch01.version < 5`{.claim}.\n' >> book/02-beta.md
+    line=$(grep -n 'ch01.version < 5`{.claim}' book/02-beta.md | cut -d: -f1)
+    fails "a claim that does not hold" "book/02-beta.md:$line:[0-9]*: error: the claim 'ch01.version < 5' does not hold on this machine: ch01.version = 7"
+    git checkout -q book
+    build "after reverting the claim"
+    proven "after reverting the claim"
     ;;
 *)
     echo "unknown scenario $scenario"; exit 2 ;;

@@ -52,6 +52,11 @@ int test_untangle(void);
 int test_names_that_clash(void);
 int test_weave_discloses_cut_output(void);
 int test_weave_relative_paths(void);
+int test_expressions(void);
+int test_value_and_claim_rows(void);
+int test_quotes_in_prose(void);
+int test_weave_quotes(void);
+int test_claim_files_roundtrip(void);
 
 struct test {
 	const char *name;
@@ -109,6 +114,11 @@ static const struct test tests[] = {
 	{"names_that_clash", test_names_that_clash},
 	{"weave_discloses_cut_output", test_weave_discloses_cut_output},
 	{"weave_relative_paths", test_weave_relative_paths},
+	{"expressions", test_expressions},
+	{"value_and_claim_rows", test_value_and_claim_rows},
+	{"quotes_in_prose", test_quotes_in_prose},
+	{"weave_quotes", test_weave_quotes},
+	{"claim_files_roundtrip", test_claim_files_roundtrip},
 	{NULL, NULL},
 };
 

@@ -529,7 +529,7 @@ int test_weave_discloses_cut_output(void)
 	cap.rec.output_bytes = 16u << 20 | 10;
 	cap.rec.dropped_bytes = (16u << 20) - 0;
 	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
-	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) == 0);
 	/* The reader is told, in the output and beside it, how much is missing. */
 	EXPECT(contains(md.data, "kept line\n[... the capture ends here: 16.0 MiB more output was written and dropped ...]\n"));
 	EXPECT(contains(md.data, "[output cut after 10 bytes of 16.0 MiB]{.status .cut}"));
@@ -556,7 +556,7 @@ int test_weave_relative_paths(void)
 	cap.loaded = true;
 	buf_puts(&cap.text, "at /home/someone/book/snippets/ch01/x.c:3 in /home/someone/books/other\n");
 	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
-	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) == 0);
 	/* The builder's path to the repository is not shown; other paths are. */
 	EXPECT(contains(md.data, "at snippets/ch01/x.c:3 in /home/someone/books/other\n"));
 	buf_free(&md);

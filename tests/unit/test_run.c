@@ -51,7 +51,7 @@ static int check_output(const char *attrs, const char *body, const char *output,
 		captured_close(&c);
 		return 0;
 	}
-	failures = runspec_check(&r, output, strlen(output), timed_out, status, sig, "t.md", &c.d);
+	failures = runspec_check(&r, output, strlen(output), timed_out, status, sig, "t.md", &c.d, NULL);
 	if (failure ? (failures == 0 || !contains(captured_text(&c), failure)) : failures != 0) {
 		fprintf(stderr, "body:\n%s\nexpected %s, got:\n%s", body,
 			failure ? failure : "no failure", captured_text(&c));

@@ -56,7 +56,7 @@ int test_weave_hostile_output(void)
 	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
 	cap.rec.cpu = xstrdup("A *bold* [cpu]");
 	memcpy(cap.rec.digest, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", SHA256_HEX);
-	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) == 0);
 	/* The first digits of the record's digest are shown, the whole one carried. */
 	EXPECT(contains(md.data, "output [0123456789ab]{.digest data-run=\"ch01-main\" data-digest=\"0123456789abcdef"));
 	/* The output is fenced by more backticks than it contains. */
@@ -89,7 +89,7 @@ int test_weave_missing_capture(void)
 
 	captured_open(&c);
 	EXPECT(load_book(&b, &c, "01-t.md", text, NULL, NULL) == 0);
-	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) < 0);
+	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) < 0);
 	EXPECT(contains(captured_text(&c), "01-t.md:3:1: error: no capture for run ch01-run"));
 	buf_free(&md);
 	book_free(&b);
@@ -114,7 +114,7 @@ int test_weave_skipped_run(void)
 	cap.rec.exit_status = 77;
 	cap.rec.skipped = true;
 	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
-	EXPECT(weave_chapter(&b, &cap, &links, &md, &c.d) == 0);
+	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) == 0);
 	EXPECT(contains(md.data, "need-root.sh: needs root\n"));
 	EXPECT(contains(md.data, "not run on this machine: the command exited 77"));
 	EXPECT(contains(md.data, "Not checked: this run was skipped"));
