@@ -10,7 +10,7 @@ cat > "$work/killed.run" <<'SPEC'
 {.console .run .hangs timeout=6 skip=77}
 $ sh snippets/ch04/slurm.sh sh -c 'echo "cluster=$(ip netns identify)"; exec srun --mpi=pmix -N 2 -n 2 build/bin/mpi_exchange send-first 100000'
 contains: ^cluster=book4slurm-[0-9]+-head$
-count 2: ^rank [01]: sending 100000 doubles
+count 2: ^rank [01]: exchanging 100000 doubles
 SPEC
 "$run" --spec "$work/killed.run" --root "$root" --bindir "$bindir" --out "$work" --skip-exit 77
 status=$?
