@@ -135,7 +135,8 @@ int test_script_programs(void)
 	struct strlist p = {0}, f = {0};
 	const char *script = "#!/bin/sh\nbuild/bin/a x\n\"build/bin/b\" && ./build/bin/c\n"
 			     "echo xbuild/bin/no; v=build/bin/d\nnotbuild/bin/e\n"
-			     "sbatch snippets/ch04/job.sbatch; cat 'snippets/ch04/x.txt'\nbuild/bin/";
+			     "sbatch snippets/ch04/job.sbatch; cat 'snippets/ch04/x.txt'\nbuild/bin/\n"
+			     "# links to build/ and snippets/. It runs build/bin/a. See snippets/ch04/x.txt.\n";
 
 	script_uses(script, strlen(script), &p, &f);
 	EXPECT(p.len == 4);
