@@ -198,6 +198,10 @@ int test_run_record_roundtrip(void)
 	r.output_bytes = 20;
 	r.dropped_bytes = 4;
 	r.is_volatile = true;
+	r.hangs = true;
+	r.went_quiet = true;
+	r.quiet = 1.5;
+	r.timeout = 60;
 	r.cores = 2;
 	r.date = xstrdup("2026-11-28T08:00:00Z");
 	sha256_hex("block", 5, r.block_sha256);
@@ -208,6 +212,7 @@ int test_run_record_roundtrip(void)
 	EXPECT(r.ninputs == 2 && !strcmp(r.inputs[0].path, "build/bin/tasks"));
 	run_record_write(&r, &json);
 	EXPECT(run_record_parse(&s, json.data) == 0);
+	EXPECT(s.hangs && s.went_quiet && !s.timed_out && s.quiet == 1.5 && s.timeout == 60);
 	run_record_write(&s, &again);
 	EXPECT(again.len == json.len && !memcmp(again.data, json.data, json.len));
 	run_record_expected_digest(&s, hex);
