@@ -26,7 +26,7 @@ SLURM_RUN = prog=$(abspath $(BUILD))/bin/$(P); \
 
 .DEFAULT_GOAL := book
 .PHONY: book all test pdf html docs run watch fuzz bench deps deps-check configure clean help check-drift \
-        test-tsan test-asan configured toolchain untangle discard-snippet-edits
+        test-tsan test-asan test-fresh configured toolchain untangle discard-snippet-edits
 
 book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
 	@$(LOCKED) cmake --build $(BUILD)
@@ -53,6 +53,9 @@ test-asan: deps-check  ## every program and the toolchain under AddressSanitizer
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan
 	@ctest --preset asan -j2 -LE 'slow|render' 
+
+test-fresh:  ## the README's two commands in a new minimal Debian 12 (debootstrap; root; long): build/fresh/report.txt
+	@sh tests/debian/test-fresh.sh . $(BUILD)/fresh
 
 run: deps-check configured  ## build and run one program: make run P=barrier_race [ARGS="..."] [N=ranks] [ON=slurm]
 	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>] [ON=slurm]"; \
