@@ -16,7 +16,9 @@
 # between runs, as build/answers/ is for a reader).
 set -u
 tools=$1 source=$2 build=$3
-answers=$(mktemp -d) || exit 2
+# Outside the build, as a reader's would be (the suite's TMPDIR is in the build,
+# and the exercise command refuses a folder that make clean removes).
+answers=$(mktemp -d /tmp/book-answers.XXXXXX) || exit 2
 trap 'rm -rf "$answers"' EXIT
 work=$build/exercises-test
 out=$answers/.out

@@ -237,7 +237,7 @@ int test_grade_rows(void)
 
 	captured_open(&c);
 	EXPECT(spec_of(&r, "", "line: a 1\ncontains: ^c\nvalue x: ^b ([0-9]+)\nclaim: x > 1\n", &c) == 0);
-	EXPECT(runspec_grade(&r, out, strlen(out), false, 0, 0, &rows, &n) == 1);
+	EXPECT(runspec_grade(&r, out, strlen(out), RUN_ENDED, 0, 0, &rows, &n) == 1);
 	EXPECT(n == 5);
 	if (n == 5) {
 		EXPECT(rows[0].line == 8 && rows[0].pass && contains(rows[0].check, "exits with status 0"));
@@ -248,13 +248,19 @@ int test_grade_rows(void)
 	}
 	grade_rows_free(rows, n);
 	/* How it ended is a check of its own. */
-	EXPECT(runspec_grade(&r, out, strlen(out), true, 0, 0, &rows, &n) == 2);
+	EXPECT(runspec_grade(&r, out, strlen(out), RUN_TIMED_OUT, 0, 0, &rows, &n) == 2);
 	EXPECT(n == 5 && !rows[0].pass && contains(rows[0].why, "timed out"));
 	grade_rows_free(rows, n);
 	runspec_free(&r);
-	EXPECT(spec_of(&r, ".hangs timeout=1", "line: a 1\n", &c) == 0);
-	EXPECT(runspec_grade(&r, out, strlen(out), false, 0, 0, &rows, &n) == 1);
-	EXPECT(n == 2 && !rows[0].pass && contains(rows[0].check, "still runs at its 1s timeout"));
+	EXPECT(spec_of(&r, ".hangs quiet=0.5", "line: a 1\n", &c) == 0);
+	EXPECT(runspec_grade(&r, out, strlen(out), RUN_ENDED, 0, 0, &rows, &n) == 1);
+	EXPECT(n == 2 && !rows[0].pass && contains(rows[0].check, "then hangs (nothing more for 0.5s)"));
+	grade_rows_free(rows, n);
+	/* A hang seen after what it had to print passes; one at the timeout does not. */
+	EXPECT(runspec_grade(&r, out, strlen(out), RUN_WENT_QUIET, 0, 0, &rows, &n) == 0);
+	grade_rows_free(rows, n);
+	EXPECT(runspec_grade(&r, out, strlen(out), RUN_TIMED_OUT, 0, 0, &rows, &n) == 1);
+	EXPECT(n == 2 && !rows[0].pass);
 	grade_rows_free(rows, n);
 	runspec_free(&r);
 	captured_close(&c);
