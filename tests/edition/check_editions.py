@@ -10,7 +10,7 @@ edition (BUILD/html-instructor, BUILD/pdf/instructor.pdf) holds every one of
 them, and each of its chapter pages links to the solutions. The exercises
 are read from the build's manifest (lit_exercise, tangle/manifest.h).
 
-The PDF: its index lists every term the book defines, and the page it gives
+The glossary's terms are in alphabetical order. The PDF: its index lists every term the book defines, and the page it gives
 in bold for a term holds that term; the glossary's links are links into the
 book (the chapters are laid out apart, so a link to another chapter's page
 would otherwise leave the PDF), each to a page that holds its term.
@@ -153,19 +153,31 @@ def main(argv):
         for p, t in texts.items():
             if probe in t:
                 problems.append("the student page %s shows a solution's text: %s..." % (os.path.basename(p), probe))
-    # Every chapter page of the instructor edition lists the solutions.
+    # Every chapter page of the instructor edition lists the solutions (the
+    # print pages, from which the PDF is made, have no list of chapters).
     for p in glob.glob(os.path.join(instructor, "[0-9][0-9]-*.html")):
+        if p.endswith(".print.html"):
+            continue
         with open(p, encoding="utf-8") as f:
             if 'href="solutions.html"' not in f.read():
                 problems.append("%s lists no solutions" % p)
 
     problems += check_pdf(build)
+    problems += check_glossary_order(source)
     for p in problems:
         print(p)
     print("%d exercises: %d lines of their solutions absent from the student edition and present in the "
           "instructor's, %d paragraphs of solution text checked; %d problems"
           % (count, lines, len(prose), len(problems)))
     return 1 if problems else 0
+
+
+def check_glossary_order(source):
+    """The glossary's terms are in alphabetical order (ignoring case), as its first sentence says."""
+    with open(os.path.join(source, "book", "91-glossary.md"), encoding="utf-8") as f:
+        terms = re.findall(r"^\[([^\]]+)\]\(", f.read(), re.M)
+    return ["the glossary lists '%s' before '%s'" % (a, b)
+            for a, b in zip(terms, terms[1:]) if a.lower() > b.lower()]
 
 
 def check_pdf(build):
