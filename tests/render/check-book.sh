@@ -43,7 +43,7 @@ for md in "$build"/md/[0-9][0-9]-*.md; do
         grep -qF "$short" "$build/pdf/book.txt" || { echo "the PDF lacks the figure: $caption"; exit 1; }
     done || fail=1
 done
-# Bookmarks: one top-level entry per chapter, in order, each with sections
+# Bookmarks: one top-level entry per chapter, in order, then the index; sections
 # below it and on a page of the book; page labels i, ii, ... then 1, 2, ...
 /usr/bin/python3 - "$build/pdf/book.pdf" "$source"/book/[0-9][0-9]-*.md <<'PY' || fail=1
 import sys
@@ -52,8 +52,9 @@ r = PdfReader(sys.argv[1])
 titles = [open(p).readline()[2:].strip() for p in sys.argv[2:]]
 top = [x for x in r.outline if not isinstance(x, list)]
 problems = []
-if [t.title for t in top] != titles:
-    problems.append("top-level bookmarks %s, chapters %s" % ([t.title for t in top], titles))
+# The chapters and appendices, then the index (pdfbook.py index), last.
+if [t.title for t in top] != titles + ["Index"]:
+    problems.append("top-level bookmarks %s, chapters %s and the index" % ([t.title for t in top], titles))
 if not any(isinstance(x, list) and x for x in r.outline):
     problems.append("no section bookmarks")
 pages = [r.get_destination_page_number(t) for t in top]
