@@ -42,10 +42,11 @@ static void wait_for(pid_t pid)
 
 int main(int argc, char **argv)
 {
-    pid_t a = spawn(square, 10);
-    pid_t b = spawn(cube, 10);
+    pid_t a, b;
 
     args_init(argc, argv, 0, 0, "");
+    a = spawn(square, 10);
+    b = spawn(cube, 10);
     wait_for(a);
     wait_for(b);
     printf("Processes finished executing\n");
