@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/timing.h"
@@ -83,15 +84,20 @@ static double best_of_3(const float *a, const float *b, float *c, size_t n,
 
 int main(int argc, char **argv)
 {
-    size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
-    float *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
-    float *c = malloc(n * sizeof(*c)), *ref = malloc(n * sizeof(*ref));
+    size_t n;
+    float *a, *b, *c, *ref;
     struct rng r;
     double start, bytes_add, bytes_copy;
     int reps, same = 1;
 
-    if (n < 1000 || !a || !b || !c || !ref)
-        die("usage: data_parallel [n >= 1000]; or out of memory");
+    args_init(argc, argv, 0, 1, "[N]");
+    n = (size_t)arg_long(1, "N", 1000000, 1000, 100000000);
+    a = malloc(n * sizeof(*a));
+    b = malloc(n * sizeof(*b));
+    c = malloc(n * sizeof(*c));
+    ref = malloc(n * sizeof(*ref));
+    if (!a || !b || !c || !ref)
+        die("data_parallel: out of memory for 4 arrays of %zu floats", n);
     memset(c, 0, n * sizeof(*c));       /* fault its pages in before any timing */
     rng_seed(&r, 42);
     for (size_t i = 0; i < n; i++) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -32,11 +33,13 @@ static void *worker(void *arg)
 
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 30;
     pthread_t threads[THREADS];
     struct job jobs[THREADS];
     double start, serial, parallel;
+    int n;
 
+    args_init(argc, argv, 0, 1, "[N]");
+    n = (int)arg_long(1, "N", 30, 0, 45);   /* each step up takes 1.6 times as long */
     start = now_seconds();
     for (int i = 0; i < THREADS; i++)
         jobs[i].result = fib(n);

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/args.h"
+
 struct record {
     int a;
     double b;
@@ -25,6 +27,7 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Datatype type;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 #include "common/workload.h"
@@ -117,9 +118,11 @@ static void report(const char *mode, void (*run)(struct job *), struct job *jobs
 
 int main(int argc, char **argv)
 {
-    size_t count = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
     struct job jobs[JOBS] = {0};
+    size_t count;
 
+    args_init(argc, argv, 0, 1, "[COUNT]");
+    count = (size_t)arg_long(1, "COUNT", 100000, 1, 10000000);     /* 10 jobs x 80 MB at most */
     printf("%d jobs of do_something(%zu), best of 3 runs each\n", JOBS, count);
     report("serial:   ", run_serially, jobs, count);
     report("threads:  ", run_as_threads, jobs, count);

@@ -4,6 +4,7 @@
 #include <semaphore.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/occupancy.h"
 #include "common/sem.h"
@@ -28,11 +29,12 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t threads[WORKERS];
     int ids[WORKERS];
 
+    args_init(argc, argv, 0, 0, "");
     check_sys(sem_init(&resource, 0, 1), "sem_init");
     for (int i = 0; i < WORKERS; i++) {
         ids[i] = i + 1;

@@ -3,12 +3,14 @@
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS: in POSIX only since 2024 */
 #include <fcntl.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/occupancy.h"
 #include "common/sem.h"
@@ -28,13 +30,16 @@ static void worker(sem_t *resource, struct occupancy *inside, int id)
     check_sys(sem_post(resource), "sem_post");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     char name[64];
     sem_t *resource;
     struct occupancy *shared;
     pid_t pids[WORKERS];
 
+    args_init(argc, argv, 0, 0, "");
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)    /* see below; the children inherit it */
+        check_sys(-1, "signal");
     snprintf(name, sizeof(name), "/book-ch01-semaphore-%d", (int)getpid());
     resource = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
     if (resource == SEM_FAILED)
@@ -60,12 +65,19 @@ int main(void)
         }
     }
     check_sys(sem_unlink(name), "sem_unlink");  /* every child has it now */
-    for (int i = 0; i < WORKERS; i++) {
+    for (int left = WORKERS; left > 0; left--) {
         int status;
+        pid_t pid = check_sys(waitpid(-1, &status, 0), "waitpid");   /* whichever ends */
 
-        check_sys(waitpid(pids[i], &status, 0), "waitpid");
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            die("worker %d failed", i + 1);
+        for (int i = 0; i < WORKERS; i++)
+            if (pids[i] == pid)
+                pids[i] = 0;                    /* reaped: its pid may be reused */
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            for (int i = 0; i < WORKERS; i++)
+                if (pids[i] > 0)
+                    kill(pids[i], SIGKILL);     /* they may wait for its post for ever */
+            die("worker (pid %d) failed", (int)pid);
+        }
     }
     printf("Most workers inside at once: %d\n", occupancy_most(shared));
     check_sys(sem_close(resource), "sem_close");

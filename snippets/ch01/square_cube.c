@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 static pid_t spawn(void (*job)(int), int n)
@@ -39,11 +40,13 @@ static void wait_for(pid_t pid)
         die("child %d did not exit cleanly", (int)pid);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    pid_t a = spawn(square, 10);
-    pid_t b = spawn(cube, 10);
+    pid_t a, b;
 
+    args_init(argc, argv, 0, 0, "");
+    a = spawn(square, 10);
+    b = spawn(cube, 10);
     wait_for(a);
     wait_for(b);
     printf("Processes finished executing\n");

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -23,7 +24,7 @@ static void *run_task(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct task tasks[2] = {
         {"Task 1", 5, 3, '+', 0},
@@ -32,6 +33,7 @@ int main(void)
     pthread_t threads[2];
     double start;
 
+    args_init(argc, argv, 0, 0, "");
     start = now_seconds();
     for (int i = 0; i < 2; i++)
         run_task(&tasks[i]);

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/timing.h"
@@ -32,13 +33,14 @@ static void *run(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct runner runners[RUNNERS] = {{"Huey", 0}, {"Dewey", 0}, {"Louie", 0}};
     pthread_t threads[RUNNERS];
     struct rng r;
     int longest = 0;
 
+    args_init(argc, argv, 0, 0, "");
     rng_seed(&r, 2);
     check(pthread_barrier_init(&finish_line, NULL, RUNNERS), "pthread_barrier_init");
     printf("START RACE!!!!\n");

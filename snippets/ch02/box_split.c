@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/timing.h"
@@ -86,10 +87,11 @@ static void run_box(struct box *box)
            rem.items, box->total_items == add.items - rem.items ? "correct" : "WRONG");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct box box = {.total_items = 0};
 
+    args_init(argc, argv, 0, 0, "");
     check(pthread_mutex_init(&box.lock, NULL), "pthread_mutex_init");
     run_box(&box);
     check(pthread_mutex_destroy(&box.lock), "pthread_mutex_destroy");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -62,9 +63,11 @@ static void *consumer(void *arg)
 
 int main(int argc, char **argv)
 {
+    static const char *const speeds[] = {"slow-consumer", "fast-consumer", NULL};
     pthread_t p, c;
 
-    if (argc > 1 && !strcmp(argv[1], "fast-consumer")) {
+    args_init(argc, argv, 0, 1, "[slow-consumer|fast-consumer]");
+    if (arg_word(1, "SPEED", 0, speeds) == 1) {
         produce_units = 2;
         consume_units = 0.5;
     }

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/timing.h"
@@ -81,11 +82,12 @@ static void *consumer(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t p, c;
     int in_order = 1;
 
+    args_init(argc, argv, 0, 0, "");
     check(pthread_create(&c, NULL, consumer, NULL), "pthread_create");
     check(pthread_create(&p, NULL, producer, NULL), "pthread_create");
     check(pthread_join(p, NULL), "pthread_join");

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/occupancy.h"
 #include "common/rng.h"
@@ -56,13 +57,15 @@ static void *lock_through_sleep(void *arg)
 
 int main(int argc, char **argv)
 {
-    int hold = argc > 1 && strcmp(argv[1], "hold") == 0;
+    static const char *const hows[] = {"release", "hold", NULL};
     struct my_thread threads[THREADS];
     pthread_t ids[THREADS];
     struct rng r;
-    int longest = 0, sum = 0, in_main = 0;
+    int hold, longest = 0, sum = 0, in_main = 0;
     double start;
 
+    args_init(argc, argv, 0, 1, "[release|hold]");
+    hold = arg_word(1, "HOW", 0, hows) == 1;
     rng_seed(&r, 2);
     for (int i = 0; i < THREADS; i++) {
         snprintf(threads[i].name, sizeof(threads[i].name), "Thread#%d", i + 1);

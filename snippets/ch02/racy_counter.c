@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 static long counter;            /* shared, unprotected: a data race */
@@ -19,9 +20,11 @@ static void *increment(void *arg)
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 100000;
     pthread_t threads[2];
+    long n;
 
+    args_init(argc, argv, 0, 1, "[N]");
+    n = arg_long(1, "N", 100000, 1, 1000000000);
     for (int i = 0; i < 2; i++)
         check(pthread_create(&threads[i], NULL, increment, &n), "pthread_create");
     for (int i = 0; i < 2; i++)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/timing.h"
@@ -90,19 +91,18 @@ static void run_box(struct box *box)
 
 int main(int argc, char **argv)
 {
-    const char *type = argc > 1 ? argv[1] : "recursive";
+    static const char *const types[] = {"recursive", "errorcheck", "normal", NULL};
+    static const int kinds[] = {PTHREAD_MUTEX_RECURSIVE, PTHREAD_MUTEX_ERRORCHECK,
+                                PTHREAD_MUTEX_NORMAL};
     pthread_mutexattr_t attr;
     struct box box = {.total_items = 0};
-    int kind;
+    const char *type;
+    int t, kind;
 
-    if (strcmp(type, "recursive") == 0)
-        kind = PTHREAD_MUTEX_RECURSIVE;
-    else if (strcmp(type, "errorcheck") == 0)
-        kind = PTHREAD_MUTEX_ERRORCHECK;
-    else if (strcmp(type, "normal") == 0)
-        kind = PTHREAD_MUTEX_NORMAL;
-    else
-        die("usage: rlock_box [recursive|errorcheck|normal]");
+    args_init(argc, argv, 0, 1, "[recursive|errorcheck|normal]");
+    t = arg_word(1, "TYPE", 0, types);
+    type = types[t];
+    kind = kinds[t];
     check(pthread_mutexattr_init(&attr), "pthread_mutexattr_init");
     check(pthread_mutexattr_settype(&attr, kind), "pthread_mutexattr_settype");
     check(pthread_mutex_init(&box.lock, &attr), "pthread_mutex_init");

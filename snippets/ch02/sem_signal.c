@@ -4,6 +4,7 @@
 #include <semaphore.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/sem.h"
@@ -37,10 +38,11 @@ static void *producer(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     int matched = 0;
 
+    args_init(argc, argv, 0, 0, "");
     rng_seed(&r, 10);
     check_sys(sem_init(&item_ready, 0, 0), "sem_init");
     for (int round = 0; round < ROUNDS; round++) {

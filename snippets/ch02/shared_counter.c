@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -115,13 +116,16 @@ static void print_table(int threads, long per_thread)
 
 int main(int argc, char **argv)
 {
-    const char *mode = argc > 1 ? argv[1] : "racy";
-    int threads = argc > 2 ? atoi(argv[2]) : 4;
-    long per_thread = argc > 3 ? atol(argv[3]) : 1000000;
-    long expected = threads * per_thread;
+    static const char *const modes[] = {"racy", "atomic", "mutex", "table", NULL};
+    const char *mode;
+    int threads;
+    long per_thread, expected;
 
-    if (threads < 1 || threads > MAX_THREADS || per_thread < 1)
-        die("usage: shared_counter racy|mutex|atomic|table [threads] [increments]");
+    args_init(argc, argv, 0, 3, "[racy|atomic|mutex|table] [THREADS] [INCREMENTS]");
+    mode = modes[arg_word(1, "MODE", 0, modes)];
+    threads = (int)arg_long(2, "THREADS", 4, 1, MAX_THREADS);
+    per_thread = arg_long(3, "INCREMENTS", 1000000, 1, 1000000000);
+    expected = threads * per_thread;
     if (strcmp(mode, "table") == 0) {
         print_table(threads, per_thread);
         return 0;

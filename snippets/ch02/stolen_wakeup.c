@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -52,12 +53,12 @@ static void add_item(void)
 
 int main(int argc, char **argv)
 {
+    static const char *const tests[] = {"if", "while", NULL};
     pthread_t c;
     int waits_before;
 
-    if (argc != 2 || (strcmp(argv[1], "if") != 0 && strcmp(argv[1], "while") != 0))
-        die("usage: stolen_wakeup if|while");
-    use_while = strcmp(argv[1], "while") == 0;
+    args_init(argc, argv, 1, 1, "if|while");
+    use_while = arg_word(1, "TEST", 0, tests) == 1;
     check(pthread_create(&c, NULL, consumer, NULL), "pthread_create");
 
     check(pthread_mutex_lock(&lock), "pthread_mutex_lock");

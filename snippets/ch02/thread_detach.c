@@ -4,6 +4,7 @@
 #include <semaphore.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/sem.h"
 #include "common/timing.h"
@@ -34,12 +35,13 @@ static void *endless(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static int ids[WORKERS];
     pthread_attr_t attr;
     pthread_t thread;
 
+    args_init(argc, argv, 0, 0, "");
     check_sys(sem_init(&finished, 0, 0), "sem_init");
     check_sys(sem_init(&started, 0, 0), "sem_init");
     check_sys(sem_init(&never, 0, 0), "sem_init");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -30,12 +31,13 @@ static void *function_A(void *arg) { return run_named(__func__, arg); }
 static void *function_B(void *arg) { return run_named(__func__, arg); }
 static void *function_C(void *arg) { return run_named(__func__, arg); }
 
-int main(void)
+int main(int argc, char **argv)
 {
     void *(*functions[3])(void *) = {function_A, function_B, function_C};
     int units[3] = {2, 2, 2};
     pthread_t threads[3];
 
+    args_init(argc, argv, 0, 0, "");
     for (int i = 0; i < 3; i++)
         check(pthread_create(&threads[i], NULL, functions[i], &units[i]), "pthread_create");
     for (int i = 0; i < 3; i++) {

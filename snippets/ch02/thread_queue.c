@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 #include "common/timing.h"
@@ -89,11 +90,12 @@ static void *consumer(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t p, c[CONSUMERS];
     int ids[CONSUMERS], once = 0;
 
+    args_init(argc, argv, 0, 0, "");
     for (int i = 0; i < CONSUMERS; i++) {
         ids[i] = i;
         check(pthread_create(&c[i], NULL, consumer, &ids[i]), "pthread_create");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/sem.h"
 #include "ch03/proc.h"
@@ -32,18 +33,19 @@ static void *logger(void *arg)
 
 int main(int argc, char **argv)
 {
-    const char *how = argc > 1 ? argv[1] : "";
+    static const char *const hows[] = {"fork", "spawn", "--child", NULL};
+    const char *how;
     char status[80];
     pthread_t thread;
     pid_t pid;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    args_init(argc, argv, 1, 1, "fork|spawn");
+    how = hows[arg_word(1, "HOW", 0, hows)];
     if (!strcmp(how, "--child")) {      /* the spawned program: a fresh process */
         log_line("child", "took the log lock");
         return 0;
     }
-    if (strcmp(how, "fork") && strcmp(how, "spawn"))
-        die("usage: fork_in_thread fork|spawn");
     leave_nothing_behind();
     check_sys(sem_init(&holding, 0, 0), "sem_init");
     check_sys(sem_init(&may_release, 0, 0), "sem_init");

@@ -8,7 +8,10 @@
  * track_name() are remembered until reap_child() or unlink_name() forgets
  * them. When the process that called leave_nothing_behind() exits with
  * anything still remembered (die() on an error path), an exit handler kills
- * and reaps those children and unlinks those names.
+ * and reaps those children and unlinks those names. SIGPIPE is ignored from
+ * then on, by the process and the children it starts: a write to a pipe
+ * nobody reads (a reader's `| head -1`) fails with EPIPE instead of killing
+ * the writer where it stands, holding a lock or owing a cleanup.
  */
 #ifndef CH03_PROC_H
 #define CH03_PROC_H
@@ -69,6 +72,8 @@ static inline void leave_nothing_behind(void)
     if (!tracked.registered && atexit(undo_at_exit) != 0)
         die("atexit: cannot register the exit handler");
     tracked.registered = true;
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)    /* inherited across fork and exec */
+        check_sys(-1, "signal");
 }
 
 static inline void track_child(pid_t pid)
@@ -174,6 +179,35 @@ static inline void reap_ok(pid_t pid, const char *who)
 
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         die("%s (pid %d) %s", who, (int)pid, describe_status(status, how, sizeof(how)));
+}
+
+/**
+ * Reap the @p n children @p pids, whichever ends first, and die at the first
+ * that did not exit with status 0: the exit handler then stops the others,
+ * which may be waiting for something only the dead one would have done.
+ */
+static inline void reap_all_ok(const pid_t *pids, int n, const char *who)
+{
+    for (int left = n; left > 0; left--) {
+        char how[80];
+        int status;
+        pid_t pid;
+
+        while ((pid = waitpid(-1, &status, 0)) == -1)
+            if (errno != EINTR)
+                check_sys(-1, "waitpid");
+        for (int i = 0; i < MAX_CHILDREN; i++)
+            if (tracked.children[i] == pid)
+                tracked.children[i] = 0;
+        int i = 0;
+
+        while (i < n && pids[i] != pid)
+            i++;
+        if (i == n)
+            die("%s: reaped pid %d, not one of them", who, (int)pid);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            die("%s (pid %d) %s", who, (int)pid, describe_status(status, how, sizeof(how)));
+    }
 }
 
 /** Read @p len bytes unless end of file comes first; returns the count read. */

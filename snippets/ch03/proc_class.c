@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "ch03/proc.h"
 
 struct process {
@@ -39,11 +40,12 @@ static void my_process_run(struct process *self)
     printf("called run method in %s (number %d)\n", me->base.name, me->number);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct my_process procs[10];
     int clean = 0;
 
+    args_init(argc, argv, 0, 0, "");
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     for (int i = 0; i < 10; i++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "common/args.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
 
@@ -75,12 +76,15 @@ static void main_process(int to_launcher, bool late)
 
 int main(int argc, char **argv)
 {
-    bool late = argc > 1 && !strcmp(argv[1], "--late");
+    static const char *const options[] = {"--late", NULL};
     const char *names[2] = {"background_process", "NO_background_process"};
     pid_t main_pid, kids[2];
     int pids[2];
     char how[80];
+    bool late;
 
+    args_init(argc, argv, 0, 1, "[--late]");
+    late = arg_word(1, "OPTION", -1, options) == 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     check_sys(prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL),

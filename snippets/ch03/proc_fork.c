@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "ch03/proc.h"
 
 static void my_func(int i)
@@ -26,8 +27,9 @@ static const struct ending {
     {"raise(SIGKILL)", 0, SIGKILL},
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
+    args_init(argc, argv, 0, 0, "");
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     for (int i = 0; i < 6; i++) {

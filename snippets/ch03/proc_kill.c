@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
 
@@ -31,13 +32,14 @@ static const char *alive(pid_t pid)
     return kill(pid, 0) == 0 ? "True" : "False";
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     char state[64], how[80], c;
     int ready[2];
     siginfo_t info;
     pid_t pid;
 
+    args_init(argc, argv, 0, 0, "");
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     check_sys(pipe(ready), "pipe");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "common/rng.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
@@ -68,7 +69,7 @@ static void consumer(mqd_t q)
            in_order ? "in the order they were sent" : "NOT in the order they were sent");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     char name[NAME_LEN];
     struct mq_attr attr = {0};
@@ -76,6 +77,7 @@ int main(void)
     pid_t producer_pid, consumer_pid;
     mqd_t q;
 
+    args_init(argc, argv, 0, 0, "");
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     ipc_name(name, sizeof(name), "queue");

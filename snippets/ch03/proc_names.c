@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "common/args.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
 
@@ -42,13 +43,14 @@ static void my_func(const char *name, int ready, int go)
     printf("Exiting process name = %s\n", seen);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const char *names[3] = {"myFunc process", NULL, "a name longer than fifteen"};
     int ready[2], go[2];
     pid_t pids[3];
     char c;
 
+    args_init(argc, argv, 0, 0, "");
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     check_sys(pipe(ready), "pipe");

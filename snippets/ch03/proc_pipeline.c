@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "ch03/proc.h"
 
 static void create_items(int out)
@@ -26,10 +27,13 @@ static void multiply_items(int in, int out)
 
 int main(int argc, char **argv)
 {
-    bool forget = argc > 1 && !strcmp(argv[1], "--forget-close");
+    static const char *const options[] = {"--forget-close", NULL};
     int pipe_1[2], pipe_2[2], square;
     pid_t producer, squarer;
+    bool forget;
 
+    args_init(argc, argv, 0, 1, "[--forget-close]");
+    forget = arg_word(1, "OPTION", -1, options) == 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     check_sys(pipe(pipe_1), "pipe");

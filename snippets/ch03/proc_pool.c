@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "ch03/proc.h"
 
 enum { WORKERS = 4, N = 100, CHUNK = 7 };
@@ -80,17 +81,17 @@ static int start_workers(pid_t pids[], int tasks[])
 
 int main(int argc, char **argv)
 {
-    bool show = argc > 1 && !strcmp(argv[1], "--show-work");
+    static const char *const options[] = {"--show-work", NULL};
     int tasks[WORKERS], results, next = 0, received = 0, seen[N] = {0};
     int chunks[WORKERS] = {0}, numbers[WORKERS] = {0};
     pid_t pids[WORKERS];
     long out[N];
-    bool once = true;
+    bool show, once = true;
 
+    args_init(argc, argv, 0, 1, "[--show-work]");
+    show = arg_word(1, "OPTION", -1, options) == 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    leave_nothing_behind();
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)    /* a dead worker: EPIPE, not death */
-        check_sys(-1, "signal");
+    leave_nothing_behind();             /* SIGPIPE ignored: a dead worker means EPIPE */
     results = start_workers(pids, tasks);
     for (int w = 0; w < WORKERS; w++)
         hand_out(tasks, w, &next);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ch03/proc.h"
+#include "common/args.h"
 #include "common/timing.h"
 
 static void my_func(int i)
@@ -21,10 +22,12 @@ int main(int argc, char **argv)
     pid_t pids[6];
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc == 3 && !strcmp(argv[1], "--child")) {
-        my_func(atoi(argv[2]));         /* a child: the argument came as text */
+    if (argc > 1 && !strcmp(argv[1], "--child")) {
+        args_init(argc, argv, 2, 2, "--child I");
+        my_func((int)arg_long(2, "I", 0, 0, 5));   /* a child: the argument came as text */
         return 0;
     }
+    args_init(argc, argv, 0, 0, "");
     leave_nothing_behind();
     for (int i = 0; i < 6; i++) {
         char number[16];

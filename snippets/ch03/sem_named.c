@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "common/args.h"
 #include "common/occupancy.h"
 #include "common/sem.h"
 #include "common/timing.h"
@@ -54,10 +55,12 @@ int main(int argc, char **argv)
     int fd;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc == 5 && !strcmp(argv[1], "--worker")) {
-        worker(argv[2], argv[3], atoi(argv[4]));
+    if (argc > 1 && !strcmp(argv[1], "--worker")) {
+        args_init(argc, argv, 4, 4, "--worker SEM SHM ID");
+        worker(argv[2], argv[3], (int)arg_long(4, "ID", 0, 1, WORKERS));
         return 0;
     }
+    args_init(argc, argv, 0, 0, "");
     leave_nothing_behind();
     ipc_name(sem_name, sizeof(sem_name), "sem");
     resource = sem_open(sem_name, O_CREAT | O_EXCL, 0600, 1);
@@ -81,8 +84,7 @@ int main(int argc, char **argv)
         snprintf(id, sizeof(id), "%d", i + 1);
         pids[i] = spawn_self(worker_argv);
     }
-    for (int i = 0; i < WORKERS; i++)
-        reap_ok(pids[i], "worker");
+    reap_all_ok(pids, WORKERS, "worker");   /* one dead: it may hold the semaphore */
     unlink_name(sem_name, "sem_unlink");
     unlink_name(shm_name, "shm_unlink");
     printf("Most workers inside at once: %d\n", occupancy_most(c));

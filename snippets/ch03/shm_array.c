@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "common/args.h"
 #include "ch03/proc.h"
 
 struct shared {
@@ -48,10 +49,12 @@ int main(int argc, char **argv)
     int fd;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc == 3 && !strcmp(argv[1], "--child")) {
+    if (argc > 1 && !strcmp(argv[1], "--child")) {
+        args_init(argc, argv, 2, 2, "--child NAME");
         f(argv[2]);
         return 0;
     }
+    args_init(argc, argv, 0, 0, "");
     leave_nothing_behind();
     ipc_name(name, sizeof(name), "shm");
     fd = check_sys(shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600), "shm_open");

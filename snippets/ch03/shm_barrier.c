@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "common/args.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
 
@@ -71,7 +72,7 @@ static struct shared *create_shared(void)
     return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct {
         const char *name;
@@ -86,6 +87,7 @@ int main(void)
     struct shared *s;
     pid_t pids[4];
 
+    args_init(argc, argv, 0, 0, "");
     setvbuf(stdout, NULL, _IOLBF, 0);
     leave_nothing_behind();
     s = create_shared();
@@ -100,8 +102,7 @@ int main(void)
             exit(0);
         }
     }
-    for (int i = 0; i < 4; i++)
-        reap_ok(pids[i], procs[i].name);
+    reap_all_ok(pids, 4, "process");     /* one dead: the partner waits at the barrier */
     check(pthread_barrier_destroy(&s->synchronizer), "pthread_barrier_destroy");
     check(pthread_mutex_destroy(&s->serializer), "pthread_mutex_destroy");
     check_sys(munmap(s, sizeof(*s)), "munmap");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/timing.h"
 #include "ch03/proc.h"
 
@@ -52,10 +53,10 @@ int main(int argc, char **argv)
     size_t sizes[2] = {0, 512};
     char *child_argv[] = {argv[0], "--exit", NULL};
 
-    if (argc > 1 && !strcmp(argv[1], "--exit"))
+    if (argc == 2 && !strcmp(argv[1], "--exit"))
         return 0;
-    if (argc > 1)
-        sizes[1] = strtoul(argv[1], NULL, 10);
+    args_init(argc, argv, 0, 1, "[MIB]");
+    sizes[1] = (size_t)arg_long(1, "MIB", 512, 0, 4096);
     leave_nothing_behind();
     printf("parent's memory  fork+exec   posix_spawn   (per start, best of 3 x %d)\n",
            STARTS);

@@ -9,8 +9,10 @@
 #   cluster.sh down STATE          remove exactly what STATE notes, then STATE
 #   cluster.sh agent HOST WORDS    what mpiexec runs instead of ssh: WORDS on HOST
 #
-# Exit status 77: this machine cannot make the hosts (not root, no ip(8),
-# namespaces not allowed); nothing is left behind.
+# As root the namespaces are the machine's; any other user gets them inside
+# a user namespace of its own, in which that user is root (STATE notes the
+# process that holds it). Exit status 77: this machine cannot make the hosts
+# (no ip(8), namespaces not allowed); nothing is left behind.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 subnet=198.18.4
@@ -23,8 +25,11 @@ skip() {
 # up STATE: make the switch and the three hosts, noting each namespace in STATE.
 up() {
     state=$1
-    [ "$(id -u)" -eq 0 ] || skip "making network namespaces needs root"
     command -v ip >/dev/null 2>&1 || skip "ip(8), from iproute2, is not installed"
+    if [ "$(id -u)" -ne 0 ]; then
+        userns_up "$state"
+        return
+    fi
     n=$$
     while ip netns list 2>/dev/null | grep -q "^book4-$n-"; do
         n=$((n + 1))
@@ -43,6 +48,37 @@ up() {
 
 add_netns() {
     ip netns add "$1" && echo "netns $1" >> "$state"
+}
+
+# Not root: a process that holds a user namespace (this user is its root),
+# a network namespace (so that ip(8) may return to where it started) and a
+# mount namespace with a /run of its own (for /run/netns). The hosts are
+# made in there by this script run as that root; killing the holder ends
+# them all, since nothing outside can see them.
+userns_up() {
+    unshare --user --map-root-user --net --mount --propagation private \
+        sh -c 'mount -t tmpfs tmpfs /run && mkdir /run/netns && exec sleep 100000' \
+        2>/dev/null &
+    holder=$!
+    echo "userns $holder" > "$1" || exit 2
+    i=0
+    until inside "$1" test -d /run/netns 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 100 ] || ! kill -0 "$holder" 2>/dev/null; then
+            down "$1"
+            skip "this machine does not let me make a user namespace"
+        fi
+        sleep 0.1
+    done
+    inside "$1" sh "$here/cluster.sh" up "$1.inner" || { status=$?; down "$1"; exit $status; }
+}
+
+# inside STATE COMMAND...: COMMAND as root of the user namespace STATE notes.
+inside() {
+    holder=$(sed -n 's/^userns //p' "$1")
+    shift
+    nsenter --target "$holder" --user --mount --net --preserve-credentials --wd="$(pwd)" \
+        env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$@"
 }
 
 # A bridge in the switch; each host's eth0 is a veth whose other end is a
@@ -67,6 +103,13 @@ wire() {
 down() {
     [ -f "$1" ] || return 0
     status=0
+    holder=$(sed -n 's/^userns //p' "$1")
+    if [ -n "$holder" ]; then
+        kill "$holder" 2>/dev/null
+        wait "$holder" 2>/dev/null
+        rm -f "$1" "$1.inner"
+        return 0
+    fi
     for ns in $(sed -n 's/^netns //p' "$1"); do
         ip netns del "$ns" || status=1
     done
@@ -77,6 +120,12 @@ down() {
 # on_node1 STATE COMMAND...: run COMMAND on node1, where mpiexec's launcher
 # reaches the other hosts through the agent below instead of ssh.
 on_node1() {
+    if grep -q '^userns ' "$1" 2>/dev/null; then
+        state=$1
+        shift
+        inside "$state" sh "$here/cluster.sh" exec "$state.inner" "$@"
+        return
+    fi
     name=$(sed -n 's/^name //p' "$1" 2>/dev/null)
     [ -n "$name" ] || skip "no cluster is noted in $1"
     shift

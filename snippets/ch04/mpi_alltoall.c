@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "ch04/ordered.h"
 
 int main(int argc, char **argv)
@@ -11,6 +12,7 @@ int main(int argc, char **argv)
     int rank, size, *senddata, *recvdata;
     char sent[ORDERED_LINE], received[ORDERED_LINE];
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

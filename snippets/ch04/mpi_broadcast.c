@@ -3,10 +3,13 @@
 #include <mpi.h>
 #include <stdio.h>
 
+#include "common/args.h"
+
 int main(int argc, char **argv)
 {
     int rank, variable_to_share = 0;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

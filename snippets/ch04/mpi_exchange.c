@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
+
 static const char *const modes[] = {
-    "send-first", "ssend-first", "recv-first", "ordered", "sendrecv", "nonblocking",
+    "send-first", "ssend-first", "recv-first", "ordered", "sendrecv", "nonblocking", NULL,
 };
 enum mode { SEND_FIRST, SSEND_FIRST, RECV_FIRST, ORDERED, SENDRECV, NONBLOCKING, NMODES };
 
@@ -82,21 +84,22 @@ static void exchange(enum mode mode, const double *out, double *in, int count, i
 
 int main(int argc, char **argv)
 {
-    int rank, size, partner, count = argc > 2 ? atoi(argv[2]) : 100000, ok = 1;
-    enum mode mode = NMODES;
+    int rank, size, partner, count, ok = 1;
+    enum mode mode;
     double *out, *in;
 
+    args_init(argc, argv, 1, 2, "send-first|ssend-first|recv-first|ordered|sendrecv|"
+              "nonblocking [COUNT]");
+    mode = (enum mode)arg_word(1, "MODE", 0, modes);
+    count = (int)arg_long(2, "COUNT", 100000, 1, 10000000);   /* two arrays of 80 MB at most */
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    for (int m = 0; m < NMODES && argc > 1; m++)
-        if (!strcmp(argv[1], modes[m]))
-            mode = (enum mode)m;
-    if (mode == NMODES || count < 1 || size % 2) {
+    if (size % 2) {
         if (rank == 0)
-            fprintf(stderr, "usage: mpiexec -n EVEN mpi_exchange send-first|ssend-first|"
-                    "recv-first|ordered|sendrecv|nonblocking [COUNT]\n");
+            fprintf(stderr, "usage: mpiexec -n EVEN mpi_exchange MODE [COUNT]  "
+                    "(an even number of ranks, not %d)\n", size);
         MPI_Finalize();
         return 2;
     }

@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "ch04/ordered.h"
 
 int main(int argc, char **argv)
@@ -11,6 +12,7 @@ int main(int argc, char **argv)
     char host[MPI_MAX_PROCESSOR_NAME];
     MPI_Comm half;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "ch04/ordered.h"
 
 /* "ADDRESS (INTERFACE)" of the first IPv4 interface other than loopback. */
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
     int rank, size, len, sum;
     char host[MPI_MAX_PROCESSOR_NAME] = "", address[64], *hosts = NULL;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

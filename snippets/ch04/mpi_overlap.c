@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/args.h"
+
 enum { SLICES = 200, WAIT_SLICE_US = 200, ROUNDS = 3 };
 enum way {
     COMM_ONLY, WORK_ONLY, WAIT_ONLY,
@@ -151,17 +153,18 @@ int main(int argc, char **argv)
     double t[NWAYS];
     long iterations;
 
+    args_init(argc, argv, 0, 1, "[COUNT]");
+    x.count = (int)arg_long(1, "COUNT", 1000000, 1, 10000000);
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size != 2) {
         if (rank == 0)
-            fprintf(stderr, "mpi_overlap needs 2 ranks: mpiexec -n 2 build/bin/mpi_overlap\n");
+            fprintf(stderr, "usage: mpiexec -n 2 mpi_overlap [COUNT]  (2 ranks, not %d)\n", size);
         MPI_Finalize();
-        return 1;
+        return 2;
     }
-    x.count = argc > 1 ? atoi(argv[1]) : 1000000;
     x.partner = 1 - rank;
     x.out = calloc((size_t)x.count, sizeof(double));
     x.in = calloc((size_t)x.count, sizeof(double));

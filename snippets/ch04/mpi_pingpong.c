@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
+
 enum { MAX_BYTES = 4 << 20 };
 
 /*
@@ -64,15 +66,16 @@ int main(int argc, char **argv)
     int rank, size, len;
     char *buf, *copy, hosts[2][MPI_MAX_PROCESSOR_NAME];
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size != 2) {
         if (rank == 0)
-            fprintf(stderr, "mpi_pingpong needs 2 ranks: mpiexec -n 2 build/bin/mpi_pingpong\n");
+            fprintf(stderr, "usage: mpiexec -n 2 mpi_pingpong  (2 ranks, not %d)\n", size);
         MPI_Finalize();
-        return 1;
+        return 2;
     }
     if (!(buf = calloc(MAX_BYTES, 1)) || !(copy = calloc(2 * (size_t)MAX_BYTES, 1)))
         MPI_Abort(MPI_COMM_WORLD, 1);

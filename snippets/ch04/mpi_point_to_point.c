@@ -3,21 +3,25 @@
 #include <mpi.h>
 #include <stdio.h>
 
+#include "common/args.h"
+
 enum { TAG_NUMBER = 1, TAG_TEXT = 2 };
 
 int main(int argc, char **argv)
 {
     int rank, size;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size < 9) {
         if (rank == 0)
-            fprintf(stderr, "mpi_point_to_point needs 9 ranks: mpiexec -n 9 build/bin/mpi_point_to_point\n");
+            fprintf(stderr, "usage: mpiexec -n 9 mpi_point_to_point  (9 ranks or more, not %d)\n",
+                    size);
         MPI_Finalize();
-        return 1;
+        return 2;
     }
     printf("my rank is : %d\n", rank);
 

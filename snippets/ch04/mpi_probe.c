@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/rng.h"
 
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
 {
     int rank, size;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "ch04/ordered.h"
 
 enum { N = 10 };
@@ -12,6 +13,7 @@ int main(int argc, char **argv)
     int rank, senddata[N], recvdata[N] = {0};
     char text[ORDERED_LINE];
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "ch04/ordered.h"
 
 enum { N = 10 };
@@ -14,6 +15,7 @@ int main(int argc, char **argv)
     int array_to_share[N] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     char text[ORDERED_LINE];
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "ch04/ordered.h"
 
 /* The value of a variable of the environment, or "-" where it is not set. */
@@ -19,6 +20,7 @@ int main(int argc, char **argv)
     int rank, size, len;
     char host[MPI_MAX_PROCESSOR_NAME];
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

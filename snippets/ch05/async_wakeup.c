@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <uv.h>
 
+#include "common/args.h"
 #include "ch05/uv_book.h"
 
 enum { ITEMS = 10000 };
@@ -61,11 +62,12 @@ static void on_wakeup(uv_async_t *async)
         uv_stop(async->loop);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uv_loop_t loop;
     pthread_t thread;
 
+    args_init(argc, argv, 0, 0, "");
     ch.intact = 1;
     uv_check(uv_loop_init(&loop), "uv_loop_init");
     uv_check(uv_async_init(&loop, &ch.async, on_wakeup), "uv_async_init");

@@ -13,9 +13,11 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 #include "common/timing.h"
 
 enum { MSG_SIZE = 64, WATCHDOG_MS = 30000 };
+enum { MAX_CONNECTIONS = 400 };     /* two descriptors each: under the usual limit of 1024 */
 
 struct load;
 
@@ -289,17 +291,18 @@ static void *accept_all(void *arg)
 
 int main(int argc, char **argv)
 {
-    int connections = argc > 1 ? atoi(argv[1]) : 100;
-    int messages = argc > 2 ? atoi(argv[2]) : 500;
-    struct thread_server server = {.expected = connections};
+    struct thread_server server;
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
     socklen_t len = sizeof(addr);
     uv_loop_t loop;
     struct load load;
     char title[96];
+    int connections, messages;
 
-    if (connections < 1 || messages < 1)
-        die("usage: echo_threads [connections [messages]]");
+    args_init(argc, argv, 0, 2, "[CONNECTIONS [MESSAGES]]");
+    connections = (int)arg_long(1, "CONNECTIONS", 100, 1, MAX_CONNECTIONS);
+    messages = (int)arg_long(2, "MESSAGES", 500, 1, 1000000);
+    server = (struct thread_server){.expected = connections};
     server.threads = calloc((size_t)connections, sizeof(*server.threads));
     if (!server.threads)
         die("out of memory");

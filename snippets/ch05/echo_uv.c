@@ -12,9 +12,11 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 #include "common/timing.h"
 
 enum { MSG_SIZE = 64, WATCHDOG_MS = 30000 };
+enum { MAX_CONNECTIONS = 400 };     /* two descriptors each: under the usual limit of 1024 */
 
 struct load;
 
@@ -305,16 +307,16 @@ static void on_connection(uv_stream_t *listener, int status)
 
 int main(int argc, char **argv)
 {
-    int connections = argc > 1 ? atoi(argv[1]) : 100;
-    int messages = argc > 2 ? atoi(argv[2]) : 500;
     uv_loop_t loop;
-    struct server server = {.expected = connections};
+    struct server server;
     struct load load;
     struct sockaddr_in addr;
-    int len = sizeof(addr);
+    int len = sizeof(addr), connections, messages;
 
-    if (connections < 1 || messages < 1)
-        die("usage: echo_uv [connections [messages]]");
+    args_init(argc, argv, 0, 2, "[CONNECTIONS [MESSAGES]]");
+    connections = (int)arg_long(1, "CONNECTIONS", 100, 1, MAX_CONNECTIONS);
+    messages = (int)arg_long(2, "MESSAGES", 500, 1, 1000000);
+    server = (struct server){.expected = connections};
     uv_check(uv_loop_init(&loop), "uv_loop_init");
     uv_check(uv_tcp_init(&loop, &server.listener), "uv_tcp_init");
     server.listener.data = &server;

@@ -8,9 +8,11 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 #include "common/timing.h"
 
 enum { MAX_ITEMS = 16 };
+#define MAX_STEPS 1000000000L       /* item * steps fits a long */
 
 static int items = 5;               /* the course's five; set once, before any work */
 
@@ -263,20 +265,21 @@ static void show(const char *mode, const struct result *r, struct timing t, cons
 
 int main(int argc, char **argv)
 {
-    long steps = argc > 1 && strcmp(argv[1], "--worker") ? strtol(argv[1], NULL, 10) : 50000000;
     struct result seq[MAX_ITEMS], threads[MAX_ITEMS], procs[MAX_ITEMS];
     unsigned cores = uv_available_parallelism();
     struct timing t_seq, t_threads, t_procs;
     int same = 1;
     char how[96];
     const char *pool_size;
+    long steps;
 
-    if (argc > 2 && strcmp(argv[1], "--worker") == 0)
-        return worker_main(strtol(argv[2], NULL, 10));
-    if (argc > 2)
-        items = atoi(argv[2]);
-    if (steps <= 0 || items < 1 || items > MAX_ITEMS)
-        die("usage: heavy_computation [steps] [items, 1 to %d]", MAX_ITEMS);
+    if (argc > 1 && strcmp(argv[1], "--worker") == 0) {
+        args_init(argc, argv, 2, 2, "--worker STEPS");
+        return worker_main(arg_long(2, "STEPS", 0, 1, MAX_STEPS));
+    }
+    args_init(argc, argv, 0, 2, "[STEPS] [ITEMS]");
+    steps = arg_long(1, "STEPS", 50000000, 1, MAX_STEPS);
+    items = (int)arg_long(2, "ITEMS", items, 1, MAX_ITEMS);
     printf("%d items of %ld steps each, on %u cores, best of 3 runs per mode\n", items, steps,
            cores);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/occupancy.h"
 #include "common/timing.h"
@@ -141,12 +142,13 @@ static long cube(long x)
     return x * x * x;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct executor ex;
     struct future *f;
     long args[4] = {2, 4, 6, 8}, results[4];
 
+    args_init(argc, argv, 0, 0, "");
     executor_start(&ex, 2);
     f = executor_submit(&ex, cube, 3);
     printf("Single Task Result: %ld\n", future_result(&ex, f));

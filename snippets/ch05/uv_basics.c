@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "common/args.h"
 #include "ch05/uv_book.h"
 
 static int ticks;
@@ -43,7 +44,7 @@ static void close_handle(uv_handle_t *handle, void *arg)
         uv_close(handle, on_close);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uv_loop_t loop;
     uv_timer_t timer;
@@ -52,6 +53,7 @@ int main(void)
     size_t len = sizeof(exe);
     int rc;
 
+    args_init(argc, argv, 0, 0, "");
     printf("libuv %s\n", uv_version_string());
     uv_check(uv_loop_init(&loop), "uv_loop_init");
     uv_check(uv_timer_init(&loop, &timer), "uv_timer_init");

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 #include "common/occupancy.h"
 #include "common/timing.h"
 
@@ -80,10 +81,11 @@ static void count_threads(void)
            occupancy_most(&running));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uv_loop_t loop;
 
+    args_init(argc, argv, 0, 0, "");
     check_sys(setenv("UV_THREADPOOL_SIZE", "2", 0), "setenv");  /* max_workers=2 */
     printf("UV_THREADPOOL_SIZE=%s\n", getenv("UV_THREADPOOL_SIZE"));
     uv_check(uv_loop_init(&loop), "uv_loop_init");

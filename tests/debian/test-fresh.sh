@@ -51,10 +51,12 @@ step() {
 }
 
 # in_system COMMAND: run the shell command COMMAND as root in the minimal
-# system, with /proc, /sys, /dev, /dev/shm and /run of its own.
+# system, with /proc, /sys, /dev, /dev/shm and /run of its own, and its root
+# a mount point, as on a real system (ip netns exec makes / a slave mount).
 in_system() {
     unshare --mount --pid --fork --propagation private sh -c '
         sys=$1; shift
+        mount --bind "$sys" "$sys" &&
         mount -t proc proc "$sys/proc" &&
         mount -t sysfs sys "$sys/sys" &&
         mount --rbind /dev "$sys/dev" &&
