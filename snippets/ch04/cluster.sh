@@ -113,7 +113,8 @@ down() {
     for ns in $(sed -n 's/^netns //p' "$1"); do
         ip netns del "$ns" || status=1
     done
-    rm -f "$1"
+    # What could not be removed stays noted, for another down.
+    [ "$status" -ne 0 ] || rm -f "$1"
     return $status
 }
 

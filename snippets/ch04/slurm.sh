@@ -220,7 +220,8 @@ down() {
     case $dir in
     */book4slurm-*) rm -rf "$dir" || status=1 ;;
     esac
-    rm -f "$1"
+    # What could not be removed stays noted, for another down.
+    [ "$status" -ne 0 ] || rm -f "$1"
     return $status
 }
 
