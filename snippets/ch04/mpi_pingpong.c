@@ -119,8 +119,10 @@ static double round_trip(char *buf, int bytes, long n, int rank)
 
 int main(int argc, char **argv)
 {
-    int rank, size, len, max_bytes, shared;
+    int rank, size, len, max_bytes, shared, rows = 0;
     char *buf, hosts[2][MPI_MAX_PROCESSOR_NAME], *end;
+    long trips[16];                 /* per size: 4^row bytes, row < 16 since 4^15 = 2^30 */
+    double one_way[16], limit[16];
     long arg;
     struct shm shm;
 
@@ -139,32 +141,36 @@ int main(int argc, char **argv)
     max_bytes = (int)arg;
     if (!(buf = calloc((size_t)max_bytes, 1)))
         MPI_Abort(MPI_COMM_WORLD, 1);
-    shared = shm_open(&shm, max_bytes, rank);
     MPI_Get_processor_name(hosts[rank], &len);
     MPI_Sendrecv(hosts[rank], MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 1 - rank, 0,
                  hosts[1 - rank], MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 1 - rank, 0,
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (rank == 0)
+    for (int bytes = 1, row = 0; bytes <= max_bytes; bytes *= 4, row++) {
+        /* a first estimate (and a warm-up), then batches of about 10 ms */
+        long n = (long)(0.01 / round_trip(buf, bytes, 5, rank)) + 1;
+
+        trips[row] = n < 5 ? 5 : n > 50000 ? 50000 : n;
+        one_way[row] = round_trip(buf, bytes, trips[row], rank) / 2;
+        rows = row + 1;
+    }
+    /* The limit afterwards: a window's progress would slow every MPI call made while it exists. */
+    if ((shared = shm_open(&shm, max_bytes, rank)))
+        for (int bytes = 1, row = 0; row < rows; bytes *= 4, row++) {
+            shm_round_trip(&shm, bytes, 5, rank);       /* the same warm-up */
+            limit[row] = shm_round_trip(&shm, bytes, trips[row], rank) / 2;
+        }
+    if (rank == 0) {
         printf("rank 0 on %s, rank 1 on %s\n%10s %12s %14s %16s %16s %8s\n", hosts[0], hosts[1],
                "bytes", "round trips", "latency (us)", "bandwidth (MB/s)", "shm copy (MB/s)",
                "of it");
-    for (int bytes = 1; bytes <= max_bytes; bytes *= 4) {
-        /* a first estimate (and a warm-up), then batches of about 10 ms */
-        long n = (long)(0.01 / round_trip(buf, bytes, 5, rank)) + 1;
-        double one_way, limit = 0;
-
-        n = n < 5 ? 5 : n > 50000 ? 50000 : n;
-        one_way = round_trip(buf, bytes, n, rank) / 2;
-        if (shared) {
-            shm_round_trip(&shm, bytes, 5, rank);      /* the same warm-up */
-            limit = shm_round_trip(&shm, bytes, n, rank) / 2;
+        for (int bytes = 1, row = 0; row < rows; bytes *= 4, row++) {
+            printf("%10d %12ld %14.2f %16.1f ", bytes, 3 * trips[row], one_way[row] * 1e6,
+                   bytes / one_way[row] / 1e6);
+            if (shared)
+                printf("%16.1f %7.0f%%\n", bytes / limit[row] / 1e6, 100 * limit[row] / one_way[row]);
+            else
+                printf("%16s %8s\n", "-", "-");
         }
-        if (rank == 0 && shared)
-            printf("%10d %12ld %14.2f %16.1f %16.1f %7.0f%%\n", bytes, 3 * n, one_way * 1e6,
-                   bytes / one_way / 1e6, bytes / limit / 1e6, 100 * limit / one_way);
-        else if (rank == 0)
-            printf("%10d %12ld %14.2f %16.1f %16s %8s\n", bytes, 3 * n, one_way * 1e6,
-                   bytes / one_way / 1e6, "-", "-");
     }
     if (shared)
         MPI_Win_free(&shm.win);
