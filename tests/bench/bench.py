@@ -10,6 +10,12 @@
    that program alone. A rebuild that does more fails the benchmark.
 3. The examples against the limits they chase, read from the fresh clone's
    outputs (measured there in the same runs), and the whole book's run time.
+4. The examples against the tools a reader would compare them with, side by
+   side, RUNS times each, alternating: Chapter 1's add against numpy (the same
+   arrays; the sums of c's bit patterns compared), Chapter 4's ping-pong
+   against mpi4py; and each against its limit measured the same way.
+   Every figure is the median of the runs, with its spread (max - min over
+   the median); a spread over WIDE is flagged, and its verdict is not taken.
 
 Timings are reported against their targets; only the rebuild checks fail.
 The report is printed and written to OUT/report.txt.
@@ -29,8 +35,11 @@ TARGETS = {
     "prose_s": 3.0,
     "add_copy": 0.80,           # data-parallel add at 80% of the copy bandwidth
     "speedup": 1.8,             # CPU-bound work with 2 threads, with 2 processes
-    "runs_s": 30.0,             # every run block of the book
+    "runs_s": 40.0,             # every run block of the book
+    "pingpong_shm": 0.80,       # ping-pong at 80% of the two-process shared-memory copy
 }
+RUNS = 5            # runs of each side-by-side measurement
+WIDE = 0.30         # a spread above this is too wide to judge
 
 lines = []
 failures = []
@@ -83,7 +92,7 @@ def tangle_vs_notangle(source, out):
                 return
             with open(json_out) as f:
                 results = json.load(f)["results"]
-            t_tangle, t_notangle = results[0]["mean"], results[1]["mean"]
+            t_tangle, t_notangle = results[0]["median"], results[1]["median"]
             # The same program: tangle's file minus its one header line. (The
             # timed runs' outputs were removed by --prepare before notangle's.)
             run("rm -rf o g && %s --snippets o --gen g book/01-bench.md && notangle -Rmain.c bench.nw > nt.c"
@@ -104,6 +113,7 @@ def tangle_vs_notangle(source, out):
         % (TARGETS["tangle_ratio"], verdict(min(ratios) >= TARGETS["tangle_ratio"]),
            ", ".join("%.2fx" % r for r in ratios)))
     growth = per_mb[-1] / per_mb[0]
+    say("(medians of hyperfine's runs)")
     say("time per MB at 100 MB over time per MB at 1 MB: %.2f (1.00 is linear)" % growth)
     say()
     many_roots(source, out, gen)
@@ -272,6 +282,119 @@ def examples(clone, out):
     say()
 
 
+def median(xs):
+    xs = sorted(xs)
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
+def spread(xs):
+    m = median(xs)
+    return (max(xs) - min(xs)) / m if m else 0.0
+
+
+def fig(xs, fmt="%.3g"):
+    """A median with its spread, flagged when too wide."""
+    text = (fmt % median(xs)) + " (spread %.0f%%%s)" % (100 * spread(xs), ", TOO WIDE" if spread(xs) > WIDE else "")
+    return text
+
+
+def judged(ok, *series):
+    if any(spread(xs) > WIDE for xs in series):
+        return "no verdict (spread too wide)"
+    return verdict(ok)
+
+
+def against_tools(source, out):
+    say("## 4. The examples against numpy and mpi4py, and their limits (medians of %d runs, alternating)" % RUNS)
+    py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+    rc, _, _ = run("%s -c 'import numpy, mpi4py'" % py)
+    if rc:
+        failures.append("numpy or mpi4py is missing (python3-numpy, python3-mpi4py: make deps)")
+        return
+    bindir = os.path.join(source, "build/bin")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    for n in (1000000, 48000000):
+        c = {k: [] for k in ("single", "fresh", "add", "add1", "copy")}
+        p = {k: [] for k in ("single", "reused", "steady", "copy", "faults")}
+        for _ in range(RUNS):
+            rc, text, _ = run("%s/data_parallel %d" % (bindir, n))
+            if rc:
+                failures.append("data_parallel %d failed: %s" % (n, text[-300:]))
+                return
+            c["single"].append(number(r"^Time taken for the addition of \d+ floats: ([0-9.]+) s$", text))
+            small = number(r"^the same add into fresh memory: ([0-9.]+) s in 4 KiB", text)
+            huge = number(r" (-?[0-9.]+) s in 2 MiB pages$", text)
+            c["fresh"].append(min(small, huge) if huge and huge > 0 else small)
+            rows = re.findall(r"^ +([124]) +([0-9.]+) +([0-9.]+) +[0-9]+%$", text, re.M)
+            c["add"].append(max(float(r[1]) for r in rows))
+            c["add1"].append(float(rows[0][1]))
+            c["copy"].append(max(float(r[2]) for r in rows))
+            csum = re.search(r"^Sum of c's bit patterns: ([0-9a-f]+)$", text, re.M).group(1)
+            rc, text, _ = run("%s %s/tests/bench/numpy_add.py %d" % (py, source, n))
+            if rc:
+                failures.append("numpy_add.py %d failed: %s" % (n, text[-300:]))
+                return
+            for k in p:
+                p[k].append(number(r"^%s ([0-9.]+)$" % k, text))
+            psum = re.search(r"^bitsum ([0-9a-f]+)$", text, re.M).group(1)
+            if psum != csum:
+                failures.append("numpy and data_parallel computed different c at %d floats" % n)
+        say("data-parallel add, %d floats (results equal in every run):" % n)
+        say("  single add, no first touch:   C %s ms  numpy out= %s ms   C <= numpy: %s"
+            % (fig([x * 1e3 for x in c["single"]]), fig([x * 1e3 for x in p["reused"]]),
+               judged(median(c["single"]) <= median(p["reused"]), c["single"], p["reused"])))
+        say("  the course's line, as printed: C %s ms  numpy c = a + b %s ms (%d page faults)   C <= numpy: %s"
+            % (fig([x * 1e3 for x in c["single"]]), fig([x * 1e3 for x in p["single"]]), median(p["faults"]),
+               judged(median(c["single"]) <= median(p["single"]), c["single"], p["single"])))
+        say("  into fresh memory, both:      C %s ms  numpy c = a + b %s ms   C <= numpy: %s"
+            % (fig([x * 1e3 for x in c["fresh"]]), fig([x * 1e3 for x in p["single"]]),
+               judged(median(c["fresh"]) <= median(p["single"]), c["fresh"], p["single"])))
+        say("  steady state, GB/s:           C %s (1 thread %s)  numpy %s   C >= numpy: %s"
+            % (fig(c["add"]), fig(c["add1"]), fig(p["steady"]),
+               judged(median(c["add"]) >= median(p["steady"]), c["add"], p["steady"])))
+        ratios = [a / b for a, b in zip(c["add"], c["copy"])]
+        say("  limit: best add / best memcpy %s (numpy's copy %s GB/s)   target >= %.0f%%: %s"
+            % (fig([100 * r for r in ratios], "%.0f%%"), fig(p["copy"]), 100 * TARGETS["add_copy"],
+               judged(median(ratios) >= TARGETS["add_copy"], ratios)))
+    sizes = (1, 4194304, 67108864)
+    cl = {s: [] for s in sizes}
+    cb = {s: [] for s in sizes}
+    sh = {s: [] for s in sizes}
+    pl = {s: [] for s in sizes}
+    pb = {s: [] for s in sizes}
+    for _ in range(RUNS):
+        rc, text, _ = run("mpiexec -n 2 %s/mpi_pingpong 67108864" % bindir, env=env)
+        if rc:
+            failures.append("mpi_pingpong failed: %s" % text[-300:])
+            return
+        for s in sizes:
+            m = re.search(r"^ +%d +[0-9]+ +([0-9.]+) +([0-9.]+) +([0-9.]+) +[0-9]+%%$" % s, text, re.M)
+            cl[s].append(float(m.group(1)))
+            cb[s].append(float(m.group(2)))
+            sh[s].append(float(m.group(3)))
+        rc, text, _ = run("mpiexec -n 2 %s %s/tests/bench/mpi4py_pingpong.py %s"
+                          % (py, source, " ".join(map(str, sizes))), env=env)
+        if rc:
+            failures.append("mpi4py_pingpong.py failed: %s" % text[-300:])
+            return
+        for s in sizes:
+            m = re.search(r"^%d ([0-9.]+) ([0-9.]+)$" % s, text, re.M)
+            pl[s].append(float(m.group(1)))
+            pb[s].append(float(m.group(2)))
+    say("MPI ping-pong, two ranks on this machine:")
+    say("  1 byte, one-way latency us:  C %s  mpi4py %s   C <= mpi4py: %s"
+        % (fig(cl[1]), fig(pl[1]), judged(median(cl[1]) <= median(pl[1]), cl[1], pl[1])))
+    for s in sizes[1:]:
+        shares = [b / l for b, l in zip(cb[s], sh[s])]
+        say("  %d MiB, MB/s:  C %s  mpi4py %s   C >= mpi4py: %s; shm copy %s, C at %s of it, target >= %.0f%%: %s"
+            % (s >> 20, fig(cb[s]), fig(pb[s]), judged(median(cb[s]) >= median(pb[s]), cb[s], pb[s]),
+               fig(sh[s]), fig([100 * x for x in shares], "%.0f%%"), 100 * TARGETS["pingpong_shm"],
+               judged(median(shares) >= TARGETS["pingpong_shm"], shares)))
+    say()
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -287,10 +410,16 @@ def main(argv):
     rc, load, _ = run("cat /proc/loadavg")
     say("machine: %d cores,%s; load before: %s" % (os.cpu_count(), cpu.strip() and " " + cpu.strip(), load.strip()))
     say()
-    tangle_vs_notangle(source, out)
-    clone = build_timings(source, out)
-    if clone:
-        examples(clone, out)
+    only = os.environ.get("BENCH_ONLY", "")
+    if not only:
+        tangle_vs_notangle(source, out)
+        clone = build_timings(source, out)
+        if clone:
+            examples(clone, out)
+    if not only or only == "tools":
+        against_tools(source, out)
+    rc, load, _ = run("cat /proc/loadavg")
+    say("load after: %s" % load.strip())
     if failures:
         say("## FAILED")
         for f in failures:
