@@ -12,6 +12,8 @@ void diag_init(struct diag *d, FILE *stream)
 static void report(struct diag *d, const char *file, int line, int col,
 		   const char *kind, const char *fmt, va_list ap)
 {
+	if (!d->stream)
+		return;		/* counted, not shown */
 	if (line > 0 && col > 0)
 		fprintf(d->stream, "%s:%d:%d: %s: ", file, line, col, kind);
 	else if (line > 0)

@@ -2,8 +2,9 @@
  * weave - turn chapters and their captured runs into the Markdown pandoc
  * renders.
  *
- *   weave meta CHAPTER.md OUT.json
- *       The chapter's title and summary (book/index.md gives the book's).
+ *   weave meta CHAPTER.md OUT.json [--xref CHAPTER.xref]
+ *       The chapter's title, number (from its numbers, xref.h) and summary
+ *       (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
  *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...] META.json...
@@ -17,12 +18,14 @@
  *       values the prose quotes (the manifest's QUOTES): its block and
  *       location are read from --gen's runs/ID.run and ID.loc, its record
  *       from --runs, and verified as the chapter's own.
- *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
- *       The front page: book/index.md followed by the chapters and summaries.
+ *   weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...
+ *       The front page: book/index.md followed by the chapters and summaries;
+ *       with --epub-meta, the EPUB's metadata (title, language, identifier).
  *
  * Outputs are written only when their bytes change, so pages whose inputs
  * did not really change are not rendered again.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,15 +38,16 @@
 #include "runrecord.h"
 #include "specfile.h"
 #include "weave.h"
+#include "xref.h"
 
 static void usage(void)
 {
-	fputs("usage: weave meta CHAPTER.md OUT.json\n"
+	fputs("usage: weave meta CHAPTER.md OUT.json [--xref CHAPTER.xref]\n"
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
 	      "             [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]\n"
 	      "             META.json...\n"
-	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
+	      "       weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...\n", stderr);
 	exit(2);
 }
 
@@ -56,9 +60,14 @@ static int save(const char *path, const struct buf *b)
 	return 0;
 }
 
-/* Title and summary of a chapter or of book/index.md, without a full parse. */
-static int cmd_meta(const char *path, const char *out)
+/*
+ * Title, number and summary of a chapter or of book/index.md, without a full
+ * parse; the chapter's numbers from @p xref (or NULL: none).
+ */
+static int cmd_meta(const char *path, const char *out, const char *xref)
 {
+	struct xref_table tab = {0};
+	char *summary;
 	struct diag d;
 	struct chapter c;
 	struct buf j = {0};
@@ -94,8 +103,23 @@ static int cmd_meta(const char *path, const char *out)
 	json_string(&j, tag ? tag : "");
 	buf_puts(&j, ",\n  \"title\": ");
 	json_string(&j, c.title);
+	if (xref && xref_table_load(xref, &tab) < 0) {
+		fprintf(stderr, "%s: error: cannot read the chapter's numbers: %s (re-run tangle)\n", xref,
+			strerror(errno));
+		chapter_free(&c);
+		free(slug);
+		free(tag);
+		return 1;
+	}
+	if (xref) {
+		buf_printf(&j, ",\n  \"number\": \"%u\"", tab.chapter);
+	}
+	/* The front page shows the summary: its references as text, since it links the chapter. */
+	summary = xref_plain(c.summary ? c.summary : "", &tab);
+	xref_table_free(&tab);
 	buf_puts(&j, ",\n  \"summary\": ");
-	json_string(&j, c.summary ? c.summary : "");
+	json_string(&j, summary);
+	free(summary);
 	buf_puts(&j, "\n}\n");
 	rc = save(out, &j);
 	buf_free(&j);
@@ -107,7 +131,7 @@ static int cmd_meta(const char *path, const char *out)
 
 struct meta {
 	struct json_flat j;
-	const char *slug, *title, *summary, *tag;
+	const char *slug, *title, *summary, *tag, *number;
 };
 
 static int load_metas(char **paths, size_t n, struct meta *m)
@@ -125,6 +149,7 @@ static int load_metas(char **paths, size_t n, struct meta *m)
 		m[i].title = json_flat_get(&m[i].j, "title");
 		m[i].summary = json_flat_get(&m[i].j, "summary");
 		m[i].tag = json_flat_get(&m[i].j, "tag");
+		m[i].number = json_flat_get(&m[i].j, "number");
 		if (!m[i].slug || !m[i].title) {
 			fprintf(stderr, "%s: error: meta file without slug or title\n", paths[i]);
 			return -1;
@@ -197,7 +222,10 @@ static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char 
 		if (!strcmp(m[i].slug, "index"))
 			continue;
 		count++;
-		buf_printf(y, "- href: \"%s.html\"\n  title: ", m[i].slug);
+		buf_printf(y, "- href: \"%s.html\"\n", m[i].slug);
+		if (m[i].number)
+			buf_printf(y, "  number: \"%s\"\n", m[i].number);
+		buf_puts(y, "  title: ");
 		yaml_str(y, m[i].title);
 		if ((long)i == here)
 			buf_puts(y, "\n  current: true");
@@ -289,16 +317,34 @@ static void free_quoted(struct quoted_run *q)
 	free(q->cap.stale);
 }
 
+/* The chapter again for the print page or the EPUB: no links into the build tree. */
+static int weave_other(const struct book *b, const struct capture_file *caps, const struct quoted_run *quoted,
+		       size_t nquoted, const struct weave_links *screen, enum weave_style style, struct buf *md,
+		       struct diag *d)
+{
+	struct weave_links l = *screen;
+	struct diag quiet;
+
+	/* What it finds, the screen's weave has reported already. */
+	(void)d;
+	diag_init(&quiet, NULL);
+	l.style = style;
+	l.snippets_url = l.outputs_url = l.reference_url = NULL;
+	return weave_chapter(b, caps, quoted, nquoted, &l, md, &quiet);
+}
+
 static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
 	const char *root = NULL, *bindir = NULL, *gen = NULL;
 	struct strlist quoted_ids = {0};
 	struct quoted_run *quoted;
-	struct weave_links links = {NULL, NULL, NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
+	const char *print_out = NULL, *epub_out = NULL, *xref_path = NULL;
+	struct xref_table xrefs = {0};
 	struct diag d;
 	struct book b;
-	struct buf md = {0}, y = {0};
+	struct buf md = {0}, y = {0}, pmd = {0}, emd = {0};
 	struct capture_file *caps;
 	struct meta *metas;
 	size_t nmetas = 0;
@@ -320,6 +366,14 @@ static int cmd_chapter(int argc, char **argv)
 			links.reference_url = argv[++i];
 		else if (!strcmp(argv[i], "--gen") && i + 1 < argc)
 			gen = argv[++i];
+		else if (!strcmp(argv[i], "--print-out") && i + 1 < argc)
+			print_out = argv[++i];
+		else if (!strcmp(argv[i], "--epub-out") && i + 1 < argc)
+			epub_out = argv[++i];
+		else if (!strcmp(argv[i], "--xref") && i + 1 < argc)
+			xref_path = argv[++i];
+		else if (!strcmp(argv[i], "--base-url") && i + 1 < argc)
+			links.base_url = *argv[i + 1] ? argv[i + 1] : NULL, i++;
 		else if (!strcmp(argv[i], "--quoted-run") && i + 1 < argc)
 			strlist_add(&quoted_ids, argv[++i]);
 		else if (!strcmp(argv[i], "--verify") && i + 2 < argc) {
@@ -335,7 +389,17 @@ static int cmd_chapter(int argc, char **argv)
 	if (!runs || !out || !page || (quoted_ids.len && !gen))
 		usage();
 	diag_init(&d, stderr);
+	if (xref_path) {
+		if (xref_table_load(xref_path, &xrefs) < 0) {
+			fprintf(stderr, "%s: error: cannot read the chapter's numbers: %s (re-run tangle)\n", xref_path,
+				strerror(errno));
+			free(meta_paths);
+			return 1;
+		}
+		links.xrefs = &xrefs;
+	}
 	if (book_load(&b, (char *const *)&path, 1, BOOK_PARTIAL, &d) < 0) {
+		xref_table_free(&xrefs);
 		book_free(&b);
 		free(meta_paths);
 		return 1;
@@ -349,13 +413,20 @@ static int cmd_chapter(int argc, char **argv)
 			rc = 1;
 	metas = xcalloc(nmetas + 1, sizeof(*metas));
 	if (rc || load_metas(meta_paths, nmetas, metas) < 0 ||
-	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0) {
+	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0 ||
+	    weave_other(&b, caps, quoted, quoted_ids.len, &links, WEAVE_PRINT, &pmd, &d) < 0 ||
+	    weave_other(&b, caps, quoted, quoted_ids.len, &links, WEAVE_EPUB, &emd, &d) < 0) {
 		rc = 1;
 	} else {
 		page_yaml(&y, metas, nmetas, b.chapters[0].slug);
-		if (save(out, &md) < 0 || save(page, &y) < 0)
+		/* Every output, or none: a build that stops here keeps the old ones together. */
+		if (save(out, &md) < 0 || save(page, &y) < 0 || (print_out && save(print_out, &pmd) < 0) ||
+		    (epub_out && save(epub_out, &emd) < 0))
 			rc = 1;
 	}
+	buf_free(&pmd);
+	buf_free(&emd);
+	xref_table_free(&xrefs);
 	for (size_t i = 0; i < b.nruns; i++) {
 		buf_free(&caps[i].text);
 		run_record_free(&caps[i].rec);
@@ -378,7 +449,7 @@ static int cmd_chapter(int argc, char **argv)
 
 static int cmd_index(int argc, char **argv)
 {
-	const char *path = argv[0], *out = NULL, *page = NULL;
+	const char *path = argv[0], *out = NULL, *page = NULL, *epub_meta = NULL;
 	struct buf text = {0}, md = {0}, y = {0};
 	struct meta *metas;
 	char **meta_paths = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -390,6 +461,8 @@ static int cmd_index(int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--page") && i + 1 < argc)
 			page = argv[++i];
+		else if (!strcmp(argv[i], "--epub-meta") && i + 1 < argc)
+			epub_meta = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else
@@ -409,13 +482,34 @@ static int cmd_index(int argc, char **argv)
 		for (size_t i = 0; i < nmetas; i++) {
 			if (!strcmp(metas[i].slug, "index"))
 				continue;
-			buf_printf(&md, "\n::: {.chapter-entry}\n### [%s](%s.html)\n\n%s\n:::\n",
-				   metas[i].title, metas[i].slug, metas[i].summary ? metas[i].summary : "");
+			buf_puts(&md, "\n::: {.chapter-entry}\n### [");
+			if (metas[i].number)
+				buf_printf(&md, "[%s]{.chapno} ", metas[i].number);
+			buf_printf(&md, "%s](%s.html) {.unnumbered}\n\n%s\n:::\n", metas[i].title, metas[i].slug,
+				   metas[i].summary ? metas[i].summary : "");
 		}
 		buf_puts(&md, ":::\n");
 		page_yaml(&y, metas, nmetas, "index");
 		if (save(out, &md) < 0 || save(page, &y) < 0)
 			rc = 1;
+		if (rc == 0 && epub_meta) {
+			/* The EPUB's: the book's title, and an identifier that stays the same. */
+			struct buf e = {0};
+			const char *title = "The book";
+
+			for (size_t i = 0; i < nmetas; i++)
+				if (!strcmp(metas[i].slug, "index"))
+					title = metas[i].title;
+			buf_puts(&e, "---\ntitle: ");
+			yaml_str(&e, title);
+			buf_puts(&e, "\nlang: en\nidentifier: \"urn:book:");
+			for (const char *p = title; *p; p++)
+				buf_putc(&e, isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '-');
+			buf_puts(&e, "\"\n...\n");
+			if (save(epub_meta, &e) < 0)
+				rc = 1;
+			buf_free(&e);
+		}
 	}
 	for (size_t i = 0; i < nmetas; i++)
 		json_flat_free(&metas[i].j);
@@ -432,7 +526,9 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	if (!strcmp(argv[1], "meta") && argc == 4)
-		return cmd_meta(argv[2], argv[3]);
+		return cmd_meta(argv[2], argv[3], NULL);
+	if (!strcmp(argv[1], "meta") && argc == 6 && !strcmp(argv[4], "--xref"))
+		return cmd_meta(argv[2], argv[3], argv[5]);
 	if (!strcmp(argv[1], "chapter"))
 		return cmd_chapter(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "index"))
