@@ -16,8 +16,8 @@
  *   sec-NAME   a heading that says so: "## Pipes {#sec-pipes}";
  *   fig-NAME   a plot block with name=NAME.
  *
- * The prose writes a reference as @LABEL ("as @ch-processes shows",
- * "@sec-pipes's reader", "see @fig-pingpong"), and the book shows
+ * The prose writes a reference as an '@' before the label ("as \@ch-processes
+ * shows", "\@sec-pipes's reader", "see \@fig-pingpong"), and the book shows
  * "Chapter 3", "Section 3.2", "Figure 4.1", linked to the target. A
  * reference is an '@' that no letter, digit, '_', '\\' or '@' precedes,
  * then a known prefix and a name of letters, digits, '-' and '_' (not
@@ -67,8 +67,10 @@ struct heading {
 
 /** A reference of the prose. */
 struct xref_use {
-	int line, col;		/**< where its '@' is */
-	size_t start, end;	/**< offsets of its '@' and just past its label */
+	int line;		/**< the line of its '@' */
+	int col;		/**< the column of its '@' */
+	size_t start;		/**< the offset of its '@' */
+	size_t end;		/**< the offset just past its label */
 	char *label;		/**< the label it names */
 };
 
