@@ -323,6 +323,7 @@ function(lit_finish)
   set(pandoc_html ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
       --template ${assets}/page.html --section-divs --toc --toc-depth 2)
   set(pages)
+  set(search_records)
   set(woven)
   foreach(slug IN LISTS chapters)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
@@ -343,10 +344,11 @@ function(lit_finish)
     # into the build tree, long lines wrapped and marked) and the EPUB's.
     add_custom_command(
       OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.print.md ${LIT_MD}/${slug}.epub.md
+             ${LIT_MD}/${slug}.search
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
               --print-out ${LIT_MD}/${slug}.print.md --epub-out ${LIT_MD}/${slug}.epub.md
-              --xref ${xref} --base-url "${BOOK_BASE_URL}"
+              --xref ${xref} --base-url "${BOOK_BASE_URL}" --search ${LIT_MD}/${slug}.search
               --snippets-url ../../snippets --outputs-url ../out
               --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN}
               --root ${CMAKE_SOURCE_DIR} --gen ${LIT_GEN} ${quoted_args} ${metas}
@@ -364,6 +366,7 @@ function(lit_finish)
       VERBATIM)
     list(APPEND pages ${LIT_HTML}/${slug}.html)
     list(APPEND woven ${LIT_MD}/${slug}.md)
+    list(APPEND search_records ${LIT_MD}/${slug}.search)
     list(APPEND all_figures ${figures})
   endforeach()
 
@@ -382,7 +385,26 @@ function(lit_finish)
     DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${stamp_page.html}
     COMMENT "Rendering html/index.html"
     VERBATIM)
-  add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
+  # Search: every chapter's records joined into the index the pages load,
+  # matched by lunr.js, Debian's libjs-lunr (tangle/search.h).
+  add_custom_command(
+    OUTPUT ${LIT_HTML}/search-index.js
+    COMMAND ${weave} search ${LIT_HTML}/search-index.js ${search_records}
+    DEPENDS ${weave} ${search_records}
+    COMMENT "Indexing the book for search"
+    VERBATIM)
+  set(lunr /usr/share/javascript/lunr/lunr.min.js)
+  if(NOT EXISTS ${lunr})
+    message(FATAL_ERROR "${lunr} is missing: make deps installs libjs-lunr")
+  endif()
+  add_custom_command(
+    OUTPUT ${LIT_HTML}/assets/lunr.js
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${lunr} ${LIT_HTML}/assets/lunr.js
+    DEPENDS ${lunr}
+    VERBATIM)
+  list(APPEND copied ${LIT_HTML}/assets/lunr.js)
+  add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied}
+    ${LIT_HTML}/search-index.js)
 
   # The PDF. Each chapter is laid out on its own, its page numbers
   # continuing from the chapter before (pdf/NN.start.css), so that an edit
@@ -480,14 +502,14 @@ function(lit_finish)
   foreach(slug IN LISTS chapters)
     list(APPEND pages ${LIT_HTML}/${slug}.html ${LIT_HTML}/${slug}.print.html)
     list(APPEND md ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.meta.json
-         ${LIT_MD}/${slug}.print.md ${LIT_MD}/${slug}.epub.md)
+         ${LIT_MD}/${slug}.print.md ${LIT_MD}/${slug}.epub.md ${LIT_MD}/${slug}.search)
     list(APPEND pdfs ${LIT_PDF}/${slug}.pdf ${LIT_PDF}/${slug}.pages ${LIT_PDF}/${slug}.start.css)
   endforeach()
   lit_prune(${LIT_BIN} GLOBS * KEEP ${binaries})
   lit_prune(${LIT_OUT} GLOBS * KEEP ${run_files})
   lit_prune(${LIT_TEST_OUT} GLOBS * KEEP ${run_files})
   lit_prune(${LIT_HTML}/figures GLOBS * KEEP ${figure_files})
-  lit_prune(${LIT_HTML} GLOBS *.html *.tmp KEEP ${pages})
+  lit_prune(${LIT_HTML} GLOBS *.html *.tmp *.js KEEP ${pages} ${LIT_HTML}/search-index.js)
   lit_prune(${LIT_HTML}/assets GLOBS * KEEP ${copied})
   lit_prune(${LIT_MD} GLOBS * KEEP ${md})
   lit_prune(${LIT_PDF} GLOBS * KEEP ${pdfs})

@@ -7,7 +7,9 @@
  *       (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
- *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...] META.json...
+ *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]
+ *         [--print-out OUT.md] [--epub-out OUT.md] [--xref CHAPTER.xref]
+ *         [--base-url URL] [--search OUT.search] META.json...
  *       The chapter with labelled chunks, real outputs and the values its
  *       prose quotes (quote.h), and the page's metadata (book title,
  *       previous/next, the chapter list) from the metas. With --verify, an
@@ -21,6 +23,9 @@
  *   weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...
  *       The front page: book/index.md followed by the chapters and summaries;
  *       with --epub-meta, the EPUB's metadata (title, language, identifier).
+ *   weave search OUT.js RECORDS...
+ *       The search index of the pages (search.h), from the records that
+ *       `weave chapter --search RECORDS` wrote for each chapter.
  *
  * Outputs are written only when their bytes change, so pages whose inputs
  * did not really change are not rendered again.
@@ -37,6 +42,7 @@
 #include "json.h"
 #include "runrecord.h"
 #include "specfile.h"
+#include "search.h"
 #include "weave.h"
 #include "xref.h"
 
@@ -47,7 +53,8 @@ static void usage(void)
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
 	      "             [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]\n"
 	      "             META.json...\n"
-	      "       weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...\n", stderr);
+	      "       weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...\n"
+	      "       weave search OUT.js RECORDS...\n", stderr);
 	exit(2);
 }
 
@@ -340,7 +347,7 @@ static int cmd_chapter(int argc, char **argv)
 	struct strlist quoted_ids = {0};
 	struct quoted_run *quoted;
 	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
-	const char *print_out = NULL, *epub_out = NULL, *xref_path = NULL;
+	const char *print_out = NULL, *epub_out = NULL, *xref_path = NULL, *search_out = NULL;
 	struct xref_table xrefs = {0};
 	struct diag d;
 	struct book b;
@@ -372,6 +379,8 @@ static int cmd_chapter(int argc, char **argv)
 			epub_out = argv[++i];
 		else if (!strcmp(argv[i], "--xref") && i + 1 < argc)
 			xref_path = argv[++i];
+		else if (!strcmp(argv[i], "--search") && i + 1 < argc)
+			search_out = argv[++i];
 		else if (!strcmp(argv[i], "--base-url") && i + 1 < argc)
 			links.base_url = *argv[i + 1] ? argv[i + 1] : NULL, i++;
 		else if (!strcmp(argv[i], "--quoted-run") && i + 1 < argc)
@@ -423,6 +432,21 @@ static int cmd_chapter(int argc, char **argv)
 		if (save(out, &md) < 0 || save(page, &y) < 0 || (print_out && save(print_out, &pmd) < 0) ||
 		    (epub_out && save(epub_out, &emd) < 0))
 			rc = 1;
+		if (rc == 0 && search_out) {
+			struct search_chapter sc;
+			struct xref_table own = {0};
+			struct buf records = {0};
+
+			if (!links.xrefs)
+				book_xref_table(&b, 0, &own);
+			search_collect(&b, links.xrefs ? links.xrefs : &own, &sc);
+			search_chapter_write(&sc, &records);
+			if (save(search_out, &records) < 0)
+				rc = 1;
+			buf_free(&records);
+			search_chapter_free(&sc);
+			xref_table_free(&own);
+		}
 	}
 	buf_free(&pmd);
 	buf_free(&emd);
@@ -521,6 +545,34 @@ static int cmd_index(int argc, char **argv)
 	return rc;
 }
 
+/* weave search OUT.js RECORDS...: the index of the whole book, from each chapter's records. */
+static int cmd_search(int argc, char **argv)
+{
+	struct search_chapter *c = xcalloc((size_t)argc + 1, sizeof(*c));
+	struct buf js = {0};
+	int rc = 0, n = 0;
+
+	for (int i = 1; i < argc && rc == 0; i++, n++) {
+		struct buf text = {0};
+
+		if (read_file(argv[i], &text) < 0 || search_chapter_parse(text.data ? text.data : "", text.len, &c[n]) < 0) {
+			fprintf(stderr, "%s: error: not a chapter's search records (weave chapter --search writes them)\n",
+				argv[i]);
+			rc = 1;
+		}
+		buf_free(&text);
+	}
+	if (rc == 0) {
+		search_index_write(c, (size_t)n, &js);
+		rc = save(argv[0], &js) < 0;
+	}
+	for (int i = 0; i < n; i++)
+		search_chapter_free(&c[i]);
+	free(c);
+	buf_free(&js);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -533,6 +585,8 @@ int main(int argc, char **argv)
 		return cmd_chapter(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "index"))
 		return cmd_index(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "search"))
+		return cmd_search(argc - 2, argv + 2);
 	usage();
 	return 2;
 }
