@@ -41,8 +41,14 @@
     if (block.tagName === "PRE" && block.closest("div.sourceCode")) return;
     var pre = block.tagName === "PRE" ? block : block.querySelector("pre");
     if (!pre) return;
-    var holder = block.tagName === "PRE" ? block.parentNode : block;
-    if (holder.querySelector(":scope > .copy-button")) return;
+    var holder = block;
+    if (block.tagName === "PRE") {
+      // A plain block: a holder of its own, so that its button is its alone.
+      holder = document.createElement("div");
+      holder.className = "plain-block";
+      block.parentNode.insertBefore(holder, block);
+      holder.appendChild(block);
+    }
     addButton(holder, function () { return pre.innerText.replace(/\n$/, ""); });
   });
 })();

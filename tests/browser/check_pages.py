@@ -346,7 +346,8 @@ def check_copy(browser, html):
           code: [...document.querySelectorAll('div.sourceCode')].filter(b => !b.closest('div.run'))
                   .map(b => b.querySelectorAll('.copy-button').length).concat(
                 [...document.querySelectorAll('pre')].filter(p => !p.closest('div.run, div.sourceCode'))
-                  .map(p => p.parentNode.querySelectorAll(':scope > .copy-button').length)),
+                  .map(p => p.parentNode.classList.contains('plain-block') ?
+                       p.parentNode.querySelectorAll(':scope > .copy-button').length : 0)),
           total: document.querySelectorAll('.copy-button').length})"""))
         bad = [n for n in counts["runs"] + counts["code"] if n != 1]
         if bad or not counts["runs"]:
