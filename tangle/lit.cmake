@@ -320,6 +320,22 @@ function(lit_finish)
     list(APPEND copied ${LIT_HTML}/assets/${name})
   endforeach()
 
+  # What the fonts of this machine can draw (tangle/glyphs.h): a chapter or
+  # output with a character none of them has fails at its line, rather than
+  # printing a blank. Read at configure; rewritten only when it changes.
+  find_program(LIT_FC_LIST fc-list REQUIRED)   # fontconfig, deps/packages.txt
+  execute_process(COMMAND ${LIT_FC_LIST} --format "%{charset}\n" OUTPUT_VARIABLE charsets RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "fc-list cannot list the fonts' coverage")
+  endif()
+  string(REPLACE "\n" ";" charsets "${charsets}")
+  list(SORT charsets)
+  list(REMOVE_DUPLICATES charsets)
+  list(JOIN charsets "\n" charsets)
+  file(WRITE ${LIT_GEN}/fonts.charset.new "${charsets}\n")
+  file(COPY_FILE ${LIT_GEN}/fonts.charset.new ${LIT_GEN}/fonts.charset ONLY_IF_DIFFERENT)
+  file(REMOVE ${LIT_GEN}/fonts.charset.new)
+
   set(pandoc_html ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
       --template ${assets}/page.html --section-divs --toc --toc-depth 2)
   set(pages)
@@ -349,10 +365,11 @@ function(lit_finish)
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
               --print-out ${LIT_MD}/${slug}.print.md --epub-out ${LIT_MD}/${slug}.epub.md
               --xref ${xref} --base-url "${BOOK_BASE_URL}" --search ${LIT_MD}/${slug}.search
+              --glyphs ${LIT_GEN}/fonts.charset
               --snippets-url ../../snippets --outputs-url ../out
               --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN}
               --root ${CMAKE_SOURCE_DIR} --gen ${LIT_GEN} ${quoted_args} ${metas}
-      DEPENDS ${stamp} ${weave} ${metas} ${runs} ${quoted_files} ${xref}
+      DEPENDS ${stamp} ${weave} ${metas} ${runs} ${quoted_files} ${xref} ${LIT_GEN}/fonts.charset
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Weaving ${slug}"
       VERBATIM)

@@ -9,7 +9,7 @@
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
  *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]
  *         [--print-out OUT.md] [--epub-out OUT.md] [--xref CHAPTER.xref]
- *         [--base-url URL] [--search OUT.search] META.json...
+ *         [--base-url URL] [--search OUT.search] [--glyphs CHARSETS] META.json...
  *       The chapter with labelled chunks, real outputs and the values its
  *       prose quotes (quote.h), and the page's metadata (book title,
  *       previous/next, the chapter list) from the metas. With --verify, an
@@ -20,6 +20,11 @@
  *       values the prose quotes (the manifest's QUOTES): its block and
  *       location are read from --gen's runs/ID.run and ID.loc, its record
  *       from --runs, and verified as the chapter's own.
+ *       --print-out and --epub-out write the chapter for the print page and
+ *       the EPUB (weave.h), --xref reads its numbers (xref.h), --search
+ *       writes its search records (search.h); with --glyphs (fc-list's
+ *       charsets, glyphs.h), a character of the chapter or of an output that
+ *       no font of this machine draws is an error at its line.
  *   weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...
  *       The front page: book/index.md followed by the chapters and summaries;
  *       with --epub-meta, the EPUB's metadata (title, language, identifier).
@@ -42,6 +47,7 @@
 #include "json.h"
 #include "runrecord.h"
 #include "specfile.h"
+#include "glyphs.h"
 #include "search.h"
 #include "weave.h"
 #include "xref.h"
@@ -52,7 +58,8 @@ static void usage(void)
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
 	      "             [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]\n"
-	      "             META.json...\n"
+	      "             [--print-out OUT.md] [--epub-out OUT.md] [--xref CHAPTER.xref] [--base-url URL]\n"
+	      "             [--search OUT.search] [--glyphs CHARSETS] META.json...\n"
 	      "       weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...\n"
 	      "       weave search OUT.js RECORDS...\n", stderr);
 	exit(2);
@@ -224,11 +231,12 @@ static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char 
 		buf_printf(y, "\nnext-href: \"%s.html\"\nnext-title: ", m[next].slug);
 		yaml_str(y, m[next].title);
 	}
-	buf_puts(y, "\nchapters:\n");
+	for (size_t i = 0; i < n; i++)
+		count += strcmp(m[i].slug, "index") != 0;
+	buf_puts(y, count ? "\nchapters:\n" : "\nchapters: []\n");
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(m[i].slug, "index"))
 			continue;
-		count++;
 		buf_printf(y, "- href: \"%s.html\"\n", m[i].slug);
 		if (m[i].number)
 			buf_printf(y, "  number: \"%s\"\n", m[i].number);
@@ -238,8 +246,6 @@ static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char 
 			buf_puts(y, "\n  current: true");
 		buf_putc(y, '\n');
 	}
-	if (!count)
-		buf_puts(y, "[]\n");
 	buf_puts(y, "...\n");
 }
 
@@ -324,6 +330,70 @@ static void free_quoted(struct quoted_run *q)
 	free(q->cap.stale);
 }
 
+/* Report the characters of @p text (from @p line of @p path, or all at @p line when @p at_line) that no font draws. */
+static void missing_glyphs(const struct glyphs *g, const char *path, const char *text, size_t len, int line,
+			   bool at_line, const char *what, struct diag *d)
+{
+	size_t from = 0, at, bol = 0;
+	unsigned long cp;
+	int reported = 0;
+
+	while (reported < 10 && from < len && (at = glyphs_first_missing(g, text + from, len - from, &cp)) != (size_t)-1) {
+		size_t pos = from + at, n = utf8_sequence((const unsigned char *)text + pos, len - pos);
+		int l = line, col = 0;
+
+		if (!at_line) {
+			for (size_t i = bol; i < pos; i++)
+				if (text[i] == '\n') {
+					line++;
+					bol = i + 1;
+				}
+			l = line;
+			/* The column in characters, as an editor counts them. */
+			col = 1;
+			for (size_t i = bol; i < pos; i++)
+				col += ((unsigned char)text[i] & 0xc0) != 0x80;
+		}
+		diag_error(d, path, l, col,
+			   "no font of this machine draws U+%04lX '%.*s'%s%s: the PDF and the EPUB would show a blank "
+			   "(fonts are fontconfig's, fc-list; deps/packages.txt installs DejaVu, Noto CJK and Noto "
+			   "Color Emoji)", cp, (int)n, text + pos, what ? " in " : "", what ? what : "");
+		reported++;
+		from = pos + (n ? n : 1);
+	}
+}
+
+/* Every character the chapter and its outputs put on paper must have a glyph. */
+static void check_glyphs(const char *charsets, const struct book *b, const struct capture_file *caps,
+			 struct diag *d)
+{
+	struct buf text = {0};
+	struct glyphs g;
+	const struct chapter *c = &b->chapters[0];
+
+	if (read_file(charsets, &text) < 0 || glyphs_parse(text.data ? text.data : "", text.len, &g) < 0) {
+		diag_error(d, charsets, 0, 0, "cannot read the fonts' coverage (fc-list's charsets): %s",
+			   errno ? strerror(errno) : "not a list of code points");
+		buf_free(&text);
+		return;
+	}
+	missing_glyphs(&g, c->path, c->text ? c->text : "", c->text_len, 1, false, NULL, d);
+	for (size_t i = 0, k = 0; i < b->nruns; i++) {
+		if (b->runs[i].chapter != c)
+			continue;
+		if (caps[k].loaded) {
+			char *what = xasprintf("the output of run %s", b->runs[i].id);
+
+			missing_glyphs(&g, c->path, caps[k].text.data ? caps[k].text.data : "", caps[k].text.len,
+				       b->runs[i].block->line, true, what, d);
+			free(what);
+		}
+		k++;
+	}
+	glyphs_free(&g);
+	buf_free(&text);
+}
+
 /* The chapter again for the print page or the EPUB: no links into the build tree. */
 static int weave_other(const struct book *b, const struct capture_file *caps, const struct quoted_run *quoted,
 		       size_t nquoted, const struct weave_links *screen, enum weave_style style, struct buf *md,
@@ -347,7 +417,7 @@ static int cmd_chapter(int argc, char **argv)
 	struct strlist quoted_ids = {0};
 	struct quoted_run *quoted;
 	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
-	const char *print_out = NULL, *epub_out = NULL, *xref_path = NULL, *search_out = NULL;
+	const char *print_out = NULL, *epub_out = NULL, *xref_path = NULL, *search_out = NULL, *charsets = NULL;
 	struct xref_table xrefs = {0};
 	struct diag d;
 	struct book b;
@@ -381,6 +451,8 @@ static int cmd_chapter(int argc, char **argv)
 			xref_path = argv[++i];
 		else if (!strcmp(argv[i], "--search") && i + 1 < argc)
 			search_out = argv[++i];
+		else if (!strcmp(argv[i], "--glyphs") && i + 1 < argc)
+			charsets = argv[++i];
 		else if (!strcmp(argv[i], "--base-url") && i + 1 < argc)
 			links.base_url = *argv[i + 1] ? argv[i + 1] : NULL, i++;
 		else if (!strcmp(argv[i], "--quoted-run") && i + 1 < argc)
@@ -421,6 +493,13 @@ static int cmd_chapter(int argc, char **argv)
 		if (load_quoted(&quoted[i], quoted_ids.items[i], gen, runs, root, bindir, &d) < 0)
 			rc = 1;
 	metas = xcalloc(nmetas + 1, sizeof(*metas));
+	if (charsets) {
+		int before = d.errors;
+
+		check_glyphs(charsets, &b, caps, &d);
+		if (d.errors != before)
+			rc = 1;
+	}
 	if (rc || load_metas(meta_paths, nmetas, metas) < 0 ||
 	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0 ||
 	    weave_other(&b, caps, quoted, quoted_ids.len, &links, WEAVE_PRINT, &pmd, &d) < 0 ||

@@ -38,6 +38,7 @@ int test_xref_numbers_and_references(void);
 int test_xref_errors(void);
 int test_xref_weave(void);
 int test_weave_print_wraps_long_lines(void);
+int test_glyphs_roundtrip(void);
 int test_json_roundtrip(void);
 int test_linemap_rewrite(void);
 int test_write_if_changed(void);
@@ -105,6 +106,7 @@ static const struct test tests[] = {
 	{"xref_errors", test_xref_errors},
 	{"xref_weave", test_xref_weave},
 	{"weave_print_wraps_long_lines", test_weave_print_wraps_long_lines},
+	{"glyphs_roundtrip", test_glyphs_roundtrip},
 	{"json_roundtrip", test_json_roundtrip},
 	{"linemap_rewrite", test_linemap_rewrite},
 	{"write_if_changed", test_write_if_changed},

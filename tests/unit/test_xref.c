@@ -8,6 +8,7 @@
 #include "runner.h"
 #include "test-list.h"
 #include "weave.h"
+#include "glyphs.h"
 #include "xref.h"
 
 int test_xref_table_roundtrip(void)
@@ -172,5 +173,32 @@ int test_weave_print_wraps_long_lines(void)
 	buf_free(&text);
 	book_free(&b);
 	captured_close(&c);
+	return 0;
+}
+
+int test_glyphs_roundtrip(void)
+{
+	const char *fc = "20-7e a0-17f\n4e00-9fff 2010\n1f680\n";
+	struct glyphs g, back;
+	struct buf out = {0};
+	unsigned long cp = 0;
+	const char *text = "a \xe5\xb9\xb6 \xf0\x9f\x9a\x80 \xe0\xbc\x80";	/* a, 并, 🚀, ༀ */
+
+	EXPECT(glyphs_parse(fc, strlen(fc), &g) == 0);
+	EXPECT(g.n == 5);	/* the union of the fonts' ranges, sorted */
+	EXPECT(glyphs_cover(&g, 0x4e26) && glyphs_cover(&g, 0x1f680) && !glyphs_cover(&g, 0x0f00));
+	EXPECT(glyphs_first_missing(&g, text, strlen(text), &cp) == 11 && cp == 0x0f00);
+	glyphs_write(&g, &out);
+	EXPECT(out.data && !strcmp(out.data, "20-7e a0-17f 2010 4e00-9fff 1f680\n"));
+	EXPECT(glyphs_parse(out.data, out.len, &back) == 0 && back.n == g.n);
+	for (size_t i = 0; i < g.n && i < back.n; i++)
+		EXPECT(back.ranges[i].first == g.ranges[i].first && back.ranges[i].last == g.ranges[i].last);
+	glyphs_free(&back);
+	EXPECT(glyphs_parse("20-x", 4, &back) < 0);
+	EXPECT(glyphs_parse("7e-20", 5, &back) < 0);
+	EXPECT(glyphs_parse("20-7f 70-90", 11, &back) == 0 && back.n == 1 && back.ranges[0].last == 0x90);
+	glyphs_free(&back);
+	glyphs_free(&g);
+	buf_free(&out);
 	return 0;
 }
