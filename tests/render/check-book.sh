@@ -44,6 +44,13 @@ for md in "$build"/md/[0-9][0-9]-*.md; do
         grep -qF "$short" "$build/pdf/book.txt" || { echo "the PDF lacks the figure: $caption"; exit 1; }
     done || fail=1
 done
+# Every table is in the PDF: each header cell's text (a font stack once made
+# WeasyPrint drop a table's text).
+for page in "$build"/html/[0-9][0-9]-*.print.html; do
+    grep -o '<th[^>]*>[^<]*</th>' "$page" | sed 's/<[^>]*>//g' | while read -r cell; do
+        [ -z "$cell" ] || grep -qF "$cell" "$build/pdf/book.txt" || { echo "the PDF lacks the table header '$cell' of $(basename "$page")"; exit 1; }
+    done || fail=1
+done
 # Bookmarks: one top-level entry per chapter, in order, each with sections
 # below it and on a page of the book; page labels i, ii, ... then 1, 2, ...
 /usr/bin/python3 - "$build/pdf/book.pdf" "$source"/book/[0-9][0-9]-*.md <<'PY' || fail=1
