@@ -256,7 +256,7 @@ static void read_variants(struct root *r, const struct chapter *c, struct diag *
 static const char *const reserved_names[] = {
 	"all", "clean", "help", "test", "install", "package", "package_source", "edit_cache",
 	"rebuild_cache", "list_install_components", "html", "pdf", "docs", "tangle", "weave",
-	"run", "remap", "plot", "provenance", "unit-tests", "leakcheck", "lit",
+	"run", "remap", "plot", "provenance", "serve", "epub", "unit-tests", "leakcheck", "lit",
 };
 static const char *const reserved_prefixes[] = {"prog_", "lit_", "cmake_", "CMakeFiles"};
 
