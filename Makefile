@@ -10,10 +10,23 @@ MPI_ENV := OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 \
            $(if $(filter 0,$(shell id -u)),OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
 # One build at a time in $(BUILD)/: a second make waits for the first.
 LOCKED  := sh tangle/locked.sh $(BUILD)
+# ON=slurm: through Chapter 4's Slurm cluster (snippets/ch04/slurm.sh, root
+# only), made for the one command and removed after it. An MPI program gets
+# N ranks with srun --mpi=pmix, over as many of the three nodes as it has
+# ranks; more ranks than the cluster's six CPUs need --overcommit. Any other
+# program runs as one task. The program is named by its absolute path, which
+# every node sees.
+SLURM_RUN = prog=$(abspath $(BUILD))/bin/$(P); \
+    if grep -q "^$(P)	mpi	" $(BUILD)/gen/programs.tsv; then \
+        nodes=$$(( $(N) < 3 ? $(N) : 3 )); over=$$( [ $(N) -gt 6 ] && echo " --overcommit"); \
+        set -- srun --mpi=pmix -N $$nodes -n $(N)$$over; \
+    else set -- srun; fi; \
+    echo "$$ sh snippets/ch04/slurm.sh $$* $$prog $(ARGS)"; \
+    env $(MPI_ENV) sh snippets/ch04/slurm.sh "$$@" $$prog $(ARGS)
 
 .DEFAULT_GOAL := book
 .PHONY: book all test pdf html docs run watch serve fuzz bench deps deps-check configure clean help check-drift \
-        test-tsan test-asan configured toolchain untangle discard-snippet-edits
+        test-tsan test-asan test-fresh configured toolchain untangle discard-snippet-edits
 
 book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
 	@$(LOCKED) cmake --build $(BUILD)
@@ -41,13 +54,19 @@ test-asan: deps-check  ## every program and the toolchain under AddressSanitizer
 	@cmake --build --preset asan
 	@ctest --preset asan -j2 -LE 'slow|render' 
 
-run: deps-check configured  ## build and run one program: make run P=barrier_race [ARGS="..."] [N=ranks]
-	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>]"; \
+test-fresh:  ## the README's two commands in a new minimal Debian 12 (debootstrap; root; long): build/fresh/report.txt
+	@sh tests/debian/test-fresh.sh . $(BUILD)/fresh
+
+run: deps-check configured  ## build and run one program: make run P=barrier_race [ARGS="..."] [N=ranks] [ON=slurm]
+	@test -n "$(P)" || { echo "usage: make run P=<program> [ARGS=...] [N=<ranks, for MPI>] [ON=slurm]"; \
 	    echo "programs:"; cut -f1 $(BUILD)/gen/programs.tsv | column -c 100; exit 2; }
+	@test -z "$(ON)" || test "$(ON)" = slurm || { echo "make run: ON=slurm or nothing, not '$(ON)'"; exit 2; }
 	@grep -q "^$(P)	" $(BUILD)/gen/programs.tsv || { echo "make run: no program '$(P)' in the book"; \
 	    echo "programs:"; cut -f1 $(BUILD)/gen/programs.tsv | column -c 100; exit 2; }
 	@$(LOCKED) cmake --build $(BUILD) --target prog_$(P)
-	@if grep -q "^$(P)	mpi	" $(BUILD)/gen/programs.tsv; then \
+	@if [ "$(ON)" = slurm ]; then \
+	    $(SLURM_RUN); \
+	elif grep -q "^$(P)	mpi	" $(BUILD)/gen/programs.tsv; then \
 	    echo "$$ mpiexec -n $(N) $(BUILD)/bin/$(P) $(ARGS)"; \
 	    env $(MPI_ENV) mpiexec -n $(N) $(BUILD)/bin/$(P) $(ARGS); \
 	else \

@@ -638,8 +638,9 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 {
 	int fds[2], report[2] = {-1, -1}, pidfd;
 	pid_t pid, self = getpid(), *pids;
-	double start, deadline, kill_at = 0, linger_until = 0;
+	double start, deadline, kill_at = 0, linger_until = 0, quiet_at = 0;
 	bool eof = false, exited = false, termed = false;
+	size_t seen = (size_t)-1;	/* output bytes when settled() was last asked */
 	int status = 0, saved;
 	struct capture_plan plan;
 
@@ -710,9 +711,14 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 			break;
 		if (exited && !termed && linger_until > 0 && linger_until < wake)
 			wake = linger_until;
+		if (!exited && !termed && quiet_at > 0 && quiet_at < wake)
+			wake = quiet_at;
 		if (t >= wake) {
 			if (!termed) {
-				r->timed_out = true;
+				if (quiet_at > 0 && t >= quiet_at && !exited)
+					r->went_quiet = true;	/* silent since it printed enough */
+				else
+					r->timed_out = true;
 				kill(-pid, SIGTERM);
 				termed = true;
 				kill_at = t + o->grace;
@@ -743,6 +749,12 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 			break;
 		if (!eof)
 			drain(fds[0], r, o->max_output, &eof);
+		/* Each new output restarts the silence, if the output is what it must be. */
+		if (o->settled && !termed && r->output.len + r->dropped != seen) {
+			seen = r->output.len + r->dropped;
+			quiet_at = o->settled(r->output.data ? r->output.data : "", r->output.len,
+					      o->settled_arg) ? now() + o->quiet : 0;
+		}
 		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
 			exited = true;
 			r->wall = now() - start;
@@ -757,11 +769,11 @@ int capture_run(const struct capture_opts *o, struct capture_result *r)
 	 * to us, whether they stayed in the group or left it. Count and kill
 	 * them, then anything of the group that was not yet orphaned.
 	 */
-	r->leftovers = reap_leftovers(self, pid, r->timed_out ? 0 : 0.5);
+	r->leftovers = reap_leftovers(self, pid, r->timed_out || r->went_quiet ? 0 : 0.5);
 	kill(-pid, SIGKILL);
 	r->leftovers += reap_leftovers(self, pid, 0);
 	capture_group = 0;
-	if (r->timed_out)
+	if (r->timed_out || r->went_quiet)
 		r->leftovers = 0;	/* killing everything is what a timeout does */
 	/*
 	 * A pipeline's leader that ended by itself has written how the last

@@ -10,6 +10,12 @@
  * run. At the timeout the group gets SIGTERM, then SIGKILL after a grace
  * period; what was written up to then is kept.
  *
+ * A run that is meant to hang (a deadlock shown on purpose) is watched
+ * instead of timed: once what it has written satisfies the caller
+ * (capture_opts.settled), a silence of capture_opts.quiet seconds while it
+ * goes on running ends it the same way, with capture_result.went_quiet set.
+ * So its verdict never depends on how long the machine took to start it.
+ *
  * The way the command ends is the way its last command ends, a death by a
  * signal included, which a shell that waits for a command can only report
  * as the status 128 + N (so that a program that exits with 134 and one that
@@ -55,6 +61,14 @@ struct capture_opts {
 	double grace;		/**< seconds between SIGTERM and SIGKILL */
 	size_t max_output;	/**< bytes kept; the rest is counted and dropped */
 	char *const *env;	/**< extra NAME=VALUE settings, NULL-terminated, or NULL */
+	/**
+	 * Or NULL. Called with the output so far whenever more arrives: when
+	 * it returns true and nothing more arrives for @p quiet seconds while
+	 * the command still runs, the command is stopped (went_quiet).
+	 */
+	bool (*settled)(const char *output, size_t len, void *arg);
+	void *settled_arg;	/**< passed to settled */
+	double quiet;		/**< seconds of silence after settled holds */
 };
 
 /** How it went. */
@@ -62,6 +76,7 @@ struct capture_result {
 	struct buf output;	/**< stdout and stderr as written */
 	size_t dropped;		/**< bytes beyond max_output */
 	bool timed_out;		/**< killed at the timeout */
+	bool went_quiet;	/**< stopped after settled held and quiet seconds passed */
 	int exit_status;	/**< when it exited normally */
 	int signal;		/**< the signal that ended it, or 0 */
 	double wall;		/**< seconds from start to the shell's exit */

@@ -502,7 +502,8 @@ void command_uses_free(struct command_uses *u)
 /*
  * The words of a script that start with @p key ("build/bin/", "snippets/")
  * at the start of a word (or after "./"), each once, into @p out; with
- * @p strip, without the key.
+ * @p strip, without the key. Dots that end a word are a sentence's, not the
+ * name's ("... this checkout's build/ and snippets/." in a comment).
  */
 static void script_words(const char *text, size_t len, const char *key, bool strip,
 			 struct strlist *out)
@@ -524,6 +525,8 @@ static void script_words(const char *text, size_t len, const char *key, bool str
 		name = q = p + klen;
 		while (q < end && (isalnum((unsigned char)*q) || strchr("_-.+/", *q)))
 			q++;
+		while (q > name && q[-1] == '.')	/* a sentence's full stop, in a comment */
+			q--;
 		if (q == name || (strip && memchr(name, '/', (size_t)(q - name))))
 			continue;
 		word = strip ? xstrndup(name, (size_t)(q - name)) : xstrndup(p, (size_t)(q - p));

@@ -13,7 +13,7 @@ static void report(struct diag *d, const char *file, int line, int col,
 		   const char *kind, const char *fmt, va_list ap)
 {
 	if (!d->stream)
-		return;		/* counted, not shown */
+		return;		/* counting only */
 	if (line > 0 && col > 0)
 		fprintf(d->stream, "%s:%d:%d: %s: ", file, line, col, kind);
 	else if (line > 0)

@@ -18,7 +18,7 @@ struct diag {
 	int errors;	/**< number of diag_error() calls so far */
 };
 
-/** Initialise @p d to report to @p stream with no errors. */
+/** Initialise @p d to report to @p stream (NULL: count only) with no errors. */
 void diag_init(struct diag *d, FILE *stream);
 
 /**

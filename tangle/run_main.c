@@ -31,8 +31,15 @@
  * 0: the book is still built; CTest passes 77, its SKIP_RETURN_CODE, so the
  * test is reported as skipped, never as passed).
  *
- * --timeout-scale multiplies every timeout but that of a .hangs run (the
- * sanitizer builds run several times slower). --quiet prints nothing when the
+ * --timeout-scale multiplies every timeout (the sanitizer builds run several
+ * times slower); a .hangs run's quiet= silence is not scaled.
+ *
+ * A .hangs run (a deadlock shown on purpose) is recognised by what it prints
+ * and by its silence afterwards: once its output satisfies every expectation
+ * but the claims, and then nothing more arrives for quiet= seconds while it
+ * still runs, it is stopped, and passes. Its timeout only bounds the wait
+ * for that output, so a machine slow to start a program (mpiexec resolving
+ * its host name, a loaded machine) never turns a deadlock into a failure. --quiet prints nothing when the
  * run passes.
  *
  * Runs whose block is .volatile (timings) hold an exclusive lock on --lock
@@ -177,7 +184,9 @@ static void fill_record(struct run_record *rec, const char *id, const char *chap
 	rec->exit_status = c->signal ? -1 : c->exit_status;
 	rec->signal = c->signal ? xstrdup(signal_name(c->signal) ? signal_name(c->signal) : "unknown") : NULL;
 	rec->timed_out = c->timed_out;
+	rec->went_quiet = c->went_quiet;
 	rec->timeout = r->timeout;
+	rec->quiet = r->hangs ? r->quiet : 0;
 	rec->wall = c->wall;
 	rec->output_bytes = c->output.len + c->dropped;
 	rec->dropped_bytes = c->dropped;
@@ -206,6 +215,12 @@ static void interrupted(int sig)
 	capture_stop = sig;
 	if (capture_group > 0)
 		kill(-capture_group, SIGKILL);
+}
+
+/* A .hangs run has printed what it must: its silence is timed from here. */
+static bool hang_seen(const char *output, size_t len, void *arg)
+{
+	return runspec_output_holds(arg, output, len);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -437,13 +452,15 @@ int main(int argc, char **argv)
 	if (shadow_failed)
 		return 2;
 	co.cwd = shadow ? shadow : o.root;
-	/*
-	 * Sanitizer builds run several times slower: their timeouts are scaled.
-	 * A run that must hang keeps its own, since it waits for nothing.
-	 */
-	if (o.timeout_scale > 0 && !r.hangs)
+	/* Sanitizer builds run several times slower: their timeouts are scaled. */
+	if (o.timeout_scale > 0)
 		r.timeout *= o.timeout_scale;
 	co.timeout = r.timeout;
+	if (r.hangs) {
+		co.settled = hang_seen;
+		co.settled_arg = &r;
+		co.quiet = r.quiet;
+	}
 	co.grace = 2.0;
 	co.max_output = 16u << 20;
 	/*
@@ -495,10 +512,11 @@ int main(int argc, char **argv)
 		return 128 + sig;
 	}
 
-	skipped = runspec_skipped(&r, c.timed_out, c.exit_status, c.signal);
+	skipped = runspec_skipped(&r, c.timed_out || c.went_quiet, c.exit_status, c.signal);
 	failures = skipped ? 0 :
 		runspec_check(&r, c.output.data ? c.output.data : "", c.output.len,
-			      c.timed_out, c.exit_status, c.signal, chapter, &d, &rec.values);
+			      c.went_quiet ? RUN_WENT_QUIET : c.timed_out ? RUN_TIMED_OUT : RUN_ENDED,
+			      c.exit_status, c.signal, chapter, &d, &rec.values);
 	if (!skipped)
 		report_quote_sites(o.spec, &r, &rec.values, id, &d);
 	if (c.leftovers) {
@@ -531,7 +549,7 @@ int main(int argc, char **argv)
 				id, c.exit_status, chapter, r.command_line);
 		else if (!o.quiet)
 			fprintf(stderr, "run  %-28s ok  %6.2fs%s\n", id, c.wall,
-			c.timed_out ? "  (stopped at its timeout, as expected)" : "");
+			c.went_quiet ? "  (hung as expected: stopped after its silence)" : "");
 	} else {
 		unlink(json_path);
 		unlink(txt_path);

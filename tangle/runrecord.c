@@ -79,7 +79,9 @@ void run_record_write(const struct run_record *r, struct buf *j)
 	buf_printf(j, "  \"exit_status\": %d,\n", r->exit_status);
 	put_str(j, "signal", r->signal);
 	put_bool(j, "timed_out", r->timed_out);
+	put_bool(j, "went_quiet", r->went_quiet);
 	buf_printf(j, "  \"timeout\": %g,\n", r->timeout);
+	buf_printf(j, "  \"quiet\": %g,\n", r->quiet);
 	buf_printf(j, "  \"wall_seconds\": %.3f,\n", r->wall);
 	buf_printf(j, "  \"output_bytes\": %zu,\n", r->output_bytes);
 	buf_printf(j, "  \"dropped_bytes\": %zu,\n", r->dropped_bytes);
@@ -159,7 +161,9 @@ int run_record_parse(struct run_record *r, const char *text)
 	r->exit_status = (int)get_num(&j, "exit_status");
 	r->signal = dup_or_null(&j, "signal");
 	r->timed_out = get_bool(&j, "timed_out");
+	r->went_quiet = get_bool(&j, "went_quiet");
 	r->timeout = get_num(&j, "timeout");
+	r->quiet = get_num(&j, "quiet");
 	r->wall = get_num(&j, "wall_seconds");
 	r->output_bytes = (size_t)get_num(&j, "output_bytes");
 	r->dropped_bytes = (size_t)get_num(&j, "dropped_bytes");

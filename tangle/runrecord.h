@@ -43,7 +43,9 @@ struct run_record {
 	int exit_status;	/**< when it exited; -1 when a signal ended it */
 	char *signal;		/**< "SIGABRT" when a signal ended it, else NULL */
 	bool timed_out;		/**< stopped at its timeout */
+	bool went_quiet;	/**< a .hangs run: stopped after printing what it must, then quiet seconds of nothing */
 	double timeout;		/**< seconds */
+	double quiet;		/**< a .hangs run's silence, seconds; 0 for other runs */
 	double wall;		/**< seconds */
 	size_t output_bytes;	/**< written by the command, kept or not */
 	size_t dropped_bytes;	/**< beyond the capture limit, not in ID.txt */

@@ -124,7 +124,7 @@ int signal_number(const char *name)
 }
 
 static const char *const run_classes[] = {"console", "run", "volatile", "hangs"};
-static const char *const run_keys[] = {"timeout", "exit", "signal", "name", "labels", "skip"};
+static const char *const run_keys[] = {"timeout", "quiet", "exit", "signal", "name", "labels", "skip"};
 
 static struct expect *add_expect(struct runspec *r, enum expect_kind kind, int line)
 {
@@ -292,10 +292,10 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 			known |= !strcmp(a->kvs[i].key, run_keys[k]);
 		if (!known)
 			diag_error(d, path, line, a->kvs[i].col,
-				   "unknown attribute '%s' on a run block (known: timeout exit signal name labels skip)",
+				   "unknown attribute '%s' on a run block (known: timeout quiet exit signal name labels skip)",
 				   a->kvs[i].key);
 	}
-	r->timeout = 10;
+	r->timeout = 60;
 	if ((v = attrs_get(a, "timeout"))) {
 		errno = 0;
 		r->timeout = strtod(v, &end);
@@ -361,7 +361,18 @@ static void parse_attrs(struct runspec *r, const struct attrs *a, const char *pa
 	r->is_volatile = attrs_has_class(a, "volatile");
 	if (r->hangs && (r->signal || attrs_get(a, "exit")))
 		diag_error(d, path, line, 0,
-			   "a .hangs run is stopped by its timeout; it has no exit status or signal to expect");
+			   "a .hangs run is stopped once it has gone quiet; it has no exit status or signal to expect");
+	r->quiet = 1;
+	if ((v = attrs_get(a, "quiet"))) {
+		errno = 0;
+		r->quiet = strtod(v, &end);
+		if (!r->hangs)
+			diag_error(d, path, line, attrs_col(a, "quiet"),
+				   "quiet= is the silence that shows a hang: it belongs to a .hangs run");
+		else if (errno || *end || end == v || !(r->quiet > 0) || r->quiet > 600)
+			diag_error(d, path, line, attrs_col(a, "quiet"),
+				   "quiet must be a number of seconds between 0 and 600, not '%s'", v);
+	}
 }
 
 /* Is @p s a value's name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters? */
@@ -576,6 +587,24 @@ const struct expect *runspec_value(const struct runspec *r, const char *name)
 	return NULL;
 }
 
+/* Does one of @p r's expectations need some output to appear? */
+static bool shows_output(const struct runspec *r)
+{
+	for (size_t i = 0; i < r->nexpects; i++)
+		switch (r->expects[i].kind) {
+		case EXPECT_LACKS:
+		case EXPECT_CLAIM:
+			break;
+		case EXPECT_COUNT:
+			if (r->expects[i].count > 0)
+				return true;
+			break;
+		default:
+			return true;
+		}
+	return false;
+}
+
 int runspec_parse(struct runspec *r, const struct attrs *a,
 		  const struct line *lines, size_t nlines, const char *path,
 		  int fence_line, struct diag *d)
@@ -618,6 +647,11 @@ int runspec_parse(struct runspec *r, const struct attrs *a,
 		parse_expectation(r, &lines[i], path, d);
 	}
 	check_claim_names(r, path, d);
+	if (r->hangs && !shows_output(r))
+		diag_error(d, path, fence_line, 0,
+			   "a .hangs run is recognised by what it prints before it hangs: give it an "
+			   "expectation that some output appears (contains:, line:, count N:, order:, "
+			   "output:, anyorder: or value)");
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -1003,10 +1037,30 @@ static int mpiexec_rank_signal(const struct runspec *r, const struct outlines *o
 	return 0;
 }
 
+bool runspec_output_holds(const struct runspec *r, const char *output, size_t len)
+{
+	struct expr_values found = {0};
+	struct diag silent;
+	struct check_ctx cx = {NULL, "", &silent, &found};
+	struct outlines o;
+	int failures = 0;
+
+	diag_init(&silent, NULL);
+	split_output(&o, output, len);
+	cx.o = &o;
+	for (size_t i = 0; i < r->nexpects && !failures; i++)
+		if (r->expects[i].kind != EXPECT_CLAIM)
+			failures += kinds[r->expects[i].kind].check(&r->expects[i], &cx);
+	free_output(&o);
+	expr_values_free(&found);
+	return failures == 0;
+}
+
 int runspec_check(const struct runspec *r, const char *output, size_t len,
-		  bool timed_out, int exit_status, int signal,
+		  enum run_end end, int exit_status, int signal,
 		  const char *path, struct diag *d, struct expr_values *values)
 {
+	bool timed_out = end == RUN_TIMED_OUT, stopped = end != RUN_ENDED;
 	struct expr_values found = {0};
 	struct check_ctx cx = {NULL, path, d, values ? values : &found};
 	struct outlines o;
@@ -1014,12 +1068,18 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
 	int line = r->command_line, rank_signal;
 
 	split_output(&o, output, len);
-	rank_signal = timed_out || signal ? 0 : mpiexec_rank_signal(r, &o, exit_status);
-	if (r->hangs && !timed_out) {
-		diag_error(d, path, line, 0, "the run was expected to hang until its timeout (%gs) but it ended",
-			   r->timeout);
+	rank_signal = stopped || signal ? 0 : mpiexec_rank_signal(r, &o, exit_status);
+	if (r->hangs && end == RUN_ENDED) {
+		diag_error(d, path, line, 0, "the run was expected to hang, but it ended");
 		failures++;
-	} else if (!r->hangs && timed_out) {
+	} else if (r->hangs && timed_out) {
+		diag_error(d, path, line, 0,
+			   "the run was expected to print what the block says and then hang, silent for %gs; "
+			   "at its timeout (%gs) it had not (the rows below say what was missing)%s",
+			   r->quiet, r->timeout,
+			   runspec_output_holds(r, output, len) ? ", or it never stopped printing" : "");
+		failures++;
+	} else if (!r->hangs && stopped) {
 		diag_error(d, path, line, 0, "the run timed out after %gs", r->timeout);
 		failures++;
 	} else if (!r->hangs && r->signal && signal != r->signal && rank_signal != r->signal) {

@@ -32,7 +32,9 @@
  *   claim else note: TEST  the same; when it does not hold, the run passes
  *                      and the book shows a note beside the output
  *
- * Attributes: timeout=SECONDS (default 10), exit=N (default 0),
+ * Attributes: timeout=SECONDS (default 60: it only ever ends a run that
+ * would not end, so it is generous for a slow, loaded or oddly configured
+ * machine and costs nothing where the run ends), exit=N (default 0),
  * signal=NAME (the run must die of this signal: capture.h says how the death
  * of the command's last program is seen; for a command that runs mpiexec,
  * mpiexec's report that a rank died of it counts too, see runspec_check()),
@@ -41,8 +43,11 @@
  * cannot run on this machine, e.g. it needs root: the run is reported as
  * skipped, its expectations unchecked); classes .volatile (output varies,
  * timings: shown with provenance, never compared exactly, run alone) and
- * .hangs (the run must still be running at its timeout: a deadlock shown on
- * purpose).
+ * .hangs (a deadlock shown on purpose: the run must print what its
+ * expectations say, and then nothing more for quiet=SECONDS, default 1,
+ * while it goes on running; it is then stopped. Its timeout bounds only
+ * the wait for that output, so how long a machine takes to start the
+ * program never decides the verdict).
  */
 #ifndef TANGLE_RUNSPEC_H
 #define TANGLE_RUNSPEC_H
@@ -125,10 +130,11 @@ struct runspec {
 	char *command;		/**< without "$ ", continuation lines joined */
 	int command_line; /**< chapter line of the "$ " line */
 	double timeout;		/**< seconds */
+	double quiet;		/**< .hangs: seconds of silence that show the hang */
 	int exit_status;	/**< expected exit status (when signal == 0) */
 	int signal;		/**< expected terminating signal, or 0 */
 	int skip_status;	/**< skip=N: the exit status that means "cannot run here", or 0 */
-	bool hangs;		/**< must time out */
+	bool hangs;		/**< must print its expectations, then hang */
 	bool is_volatile;	/**< output varies between runs */
 	char *name;		/**< name= attribute, or NULL */
 	struct strlist labels;	/**< labels= attribute, split on blanks */
@@ -157,9 +163,18 @@ const char *signal_name(int sig);
 /** Number of a signal given as "SIGKILL", "KILL" or "9"; 0 when unknown. */
 int signal_number(const char *name);
 
+/** How a run ended, as runspec_check() reads it. */
+enum run_end {
+	RUN_ENDED,	/**< it exited or died by itself */
+	RUN_TIMED_OUT,	/**< it was still running at its timeout, and stopped */
+	RUN_WENT_QUIET,	/**< a .hangs run stopped after its quiet= seconds of silence */
+};
+
 /**
  * Check @p r's expectations against @p output (the captured stdout and
- * stderr) and the way the run ended. Each failure is reported to @p d at the
+ * stderr) and the way the run ended (@p end). A .hangs run passes only when
+ * it went quiet: it printed what its expectations say (runspec_output_holds())
+ * and then nothing for r->quiet seconds while it went on running. Each failure is reported to @p d at the
  * expectation's line in @p path. Returns the number of failures. The values
  * found (value NAME rows) go to @p values, when it is not NULL; a claim
  * "else note" that does not hold is reported as a warning, not a failure.
@@ -171,7 +186,7 @@ int signal_number(const char *name);
  * never holds, since any program may exit with it.
  */
 int runspec_check(const struct runspec *r, const char *output, size_t len,
-		  bool timed_out, int exit_status, int signal,
+		  enum run_end end, int exit_status, int signal,
 		  const char *path, struct diag *d, struct expr_values *values);
 
 /**
@@ -181,6 +196,13 @@ int runspec_check(const struct runspec *r, const char *output, size_t len,
  * a reader: "hidden = -0.19; the text assumes hidden > 0".
  */
 int expect_claim_holds(const struct expect *e, const struct expr_values *values, struct buf *why);
+
+/**
+ * Do all of @p r's expectations but its claims hold of @p output, the
+ * output so far of a run still running? What a .hangs run is recognised
+ * by: once they hold, its silence is timed. Reports nothing.
+ */
+bool runspec_output_holds(const struct runspec *r, const char *output, size_t len);
 
 /** The value NAME rows of @p r: the expectation defining @p name, or NULL. */
 const struct expect *runspec_value(const struct runspec *r, const char *name);

@@ -19,9 +19,9 @@ if [ -n "${OLDPWD:-}" ] && [ "$(cd "$OLDPWD" && pwd -P)" != "$1" ]; then
     echo "error: this build directory ($(cd "$OLDPWD" && pwd -P)) was configured for $1: it was copied or moved; run make, which configures it again, or remove it" >&2
     exit 1
 fi
-# (A build graph made before CMAKE was passed gives four arguments: it is
-# about to be made again, and the step must not stand in its way.)
-if [ -n "${5:-}" ] && ! out=$("$5" --build "$(dirname "$3")" 2>&1); then
+# (A build graph made before CMAKE was passed gives four arguments: the
+# cmake on PATH serves it, so that it too can be made again.)
+if ! out=$("${5:-cmake}" --build "$(dirname "$3")" 2>&1); then
     printf '%s\n' "$out" >&2
     echo "error: the toolchain ($(dirname "$3")) does not build" >&2
     exit 1

@@ -415,8 +415,10 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	buf_puts(md, "\n\n::: {.provenance}\n");
 	if (rec->skipped)
 		buf_printf(md, "[not run on this machine: the command exited %d, which says it cannot run here]{.status .skipped}", rec->exit_status);
+	else if (rec->went_quiet)
+		buf_printf(md, "[hung: nothing more for %gs, then stopped, as this run is meant to be]{.status .expected-hang}", rec->quiet);
 	else if (rec->timed_out)
-		buf_printf(md, "[stopped at its %gs timeout, as this run is meant to be]{.status .expected-hang}", rec->timeout);
+		buf_printf(md, "[stopped at its %gs timeout]{.status}", rec->timeout);
 	else if (rec->signal)
 		buf_printf(md, "[killed by %s]{.status}", rec->signal);
 	else

@@ -218,13 +218,46 @@ static size_t code_end(const char *t, size_t i, size_t end, size_t k)
 	return 0;
 }
 
-/* The references of the prose [@p from, @p to). */
-static void scan_refs(const struct chapter *c, struct xref_chapter *x, size_t from, size_t to)
+/*
+ * The length of a hand-typed number at @p s ("Chapter 3", "Section 2.1",
+ * "Figure 4.1", plural too), or 0: the word, blanks or "~", then a digit.
+ */
+static size_t typed_number_at(const char *s, size_t n, enum xref_kind *kind)
+{
+	for (size_t k = 0; k < 3; k++) {
+		size_t w = strlen(kind_names[k]), i;
+
+		if (n <= w || strncmp(s, kind_names[k], w))
+			continue;
+		i = w + (s[w] == 's');
+		if (i >= n || (s[i] != ' ' && s[i] != '~'))
+			continue;
+		while (i < n && (s[i] == ' ' || s[i] == '~'))
+			i++;
+		if (i < n && isdigit((unsigned char)s[i])) {
+			*kind = (enum xref_kind)k;
+			while (i < n && (isdigit((unsigned char)s[i]) || (s[i] == '.' && i + 1 < n &&
+									     isdigit((unsigned char)s[i + 1]))))
+				i++;
+			return i;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The references of the prose [@p from, @p to). A number typed by hand
+ * where a reference belongs is an error: it would go stale when chapters
+ * move, and it links nowhere.
+ */
+static void scan_refs(const struct chapter *c, struct xref_chapter *x, size_t from, size_t to,
+		      struct diag *d)
 {
 	const char *t = c->text;
 
 	for (size_t i = from; i < to;) {
 		size_t n, k = 0, close;
+		enum xref_kind kind;
 
 		if (t[i] == '\\') {
 			i += 2;		/* an escaped character starts nothing */
@@ -235,6 +268,17 @@ static void scan_refs(const struct chapter *c, struct xref_chapter *x, size_t fr
 				k++;
 			close = code_end(t, i, to, k);
 			i = close ? close : i + k;
+			continue;
+		}
+		if ((i == from || !is_label_char(t[i - 1])) && (n = typed_number_at(t + i, to - i, &kind))) {
+			int line, col;
+
+			position(c, i, &line, &col);
+			diag_error(d, c->path, line, col,
+				   "'%.*s' is a number typed by hand: write a reference (@%s%s) and the book numbers "
+				   "and links it", (int)n, t + i, kind == XREF_CHAPTER ? "ch-" : kind == XREF_SECTION ?
+				   "sec-" : "fig-", kind == XREF_CHAPTER ? "SLUG" : "NAME");
+			i += n;
 			continue;
 		}
 		if (t[i] != '@' || (i > from && (is_label_char(t[i - 1]) || t[i - 1] == '@'))) {
@@ -301,7 +345,7 @@ int xref_scan(const struct chapter *c, struct xref_chapter *x, struct diag *d)
 			b++;
 		if (b < c->nblocks && c->blocks[b].line <= line) {
 			if (c->blocks[b].line == line)
-				scan_refs(c, x, stretch, pos);
+				scan_refs(c, x, stretch, pos, d);
 			stretch = next;
 			blank_before = true;
 		} else {
@@ -312,8 +356,8 @@ int xref_scan(const struct chapter *c, struct xref_chapter *x, struct diag *d)
 				/* A heading is no place for a reference: the contents show it raw. */
 				size_t before = x->nuses;
 
-				scan_refs(c, x, stretch, pos);
-				scan_refs(c, x, pos, eol);
+				scan_refs(c, x, stretch, pos, d);
+				scan_refs(c, x, pos, eol, d);
 				if (x->nuses > before && x->uses[x->nuses - 1].start >= pos)
 					diag_error(d, c->path, line, x->uses[x->nuses - 1].col,
 						   "a heading cannot hold a reference (@%s): the contents and the page's "
@@ -325,7 +369,7 @@ int xref_scan(const struct chapter *c, struct xref_chapter *x, struct diag *d)
 		pos = next;
 		line++;
 	}
-	scan_refs(c, x, stretch, c->text_len);
+	scan_refs(c, x, stretch, c->text_len, d);
 	return d->errors == errors ? 0 : -1;
 }
 

@@ -24,6 +24,8 @@
  * ending in '-'); it counts in prose only, not in code, inline or fenced.
  * A reference to no label is an error at its line and column, with the
  * nearest label; two targets with one label are an error at the second.
+ * A number typed by hand where a reference belongs ("Chapter 3",
+ * "Sections 2.1", "Figure 4.1" in prose) is an error at its line too.
  *
  * The table of a chapter's numbers (gen/xrefs/SLUG.xref) passes from
  * tangle, which sees the whole book, to weave, which renders one chapter;

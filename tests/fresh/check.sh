@@ -253,7 +253,7 @@ quotes)
     say "a value of ch01-hello quoted in its chapter and in the next"
     sed -i 's/^contains: ^hello, version$/&\nvalue version: ^hello, version[ ]([0-9]+)$/' book/01-alpha.md
     printf '\nHello is at version `version`{.value}.\n' >> book/01-alpha.md
-    printf '\nChapter 1 says version `ch01.version`{.value}`ch01.version < 5`{.claim else=note}.\n' >> book/02-beta.md
+    printf '\nThe first chapter says version `ch01.version`{.value}`ch01.version < 5`{.claim else=note}.\n' >> book/02-beta.md
     build "after quoting the value" || exit 1
     grep -q 'value version: ' build/gen/runs/ch01-hello.run || bad "the run file has no value row"
     grep -q '^quote version book/02-beta.md ' build/gen/runs/ch01-hello.loc || bad "the run's location does not say where 02-beta quotes it"
@@ -269,7 +269,7 @@ quotes)
     edit_program hello 7
     build "after editing hello"
     expect_reran "editing the quoted program" "$before" "ch01-hello "
-    sed -n '/Chapter 1 says/,/<\/p>/p' build/html/02-beta.html | tr '\n' ' ' | grep -q '>7</a>' ||
+    sed -n '/The first chapter says/,/<\/p>/p' build/html/02-beta.html | tr '\n' ' ' | grep -q '>7</a>' ||
         bad "02-beta.html does not show the new value 7"
     grep -q 'data-state="noted"' build/html/02-beta.html || bad "02-beta.html does not show the claim's note"
     grep -q "book/02-beta.md:[0-9]*:[0-9]*: warning: the claim 'ch01.version < 5' does not hold" "$base/make.log" ||
@@ -310,7 +310,7 @@ quotes)
     edit_program hello 7
 
     say "a claim that must hold and does not fails at its line"
-    printf '\nChapter 1 says version `ch01.version`{.value}`ch01.version < 5`{.claim}.\n' >> book/02-beta.md
+    printf '\nThe first chapter says version `ch01.version`{.value}`ch01.version < 5`{.claim}.\n' >> book/02-beta.md
     line=$(grep -n 'ch01.version < 5`{.claim}' book/02-beta.md | cut -d: -f1)
     fails "a claim that does not hold" "book/02-beta.md:$line:[0-9]*: error: the claim 'ch01.version < 5' does not hold on this machine: ch01.version = 7"
     git checkout -q book

@@ -71,7 +71,7 @@ static void exercise_book(const char *const *texts, const size_t *lens, size_t n
 			caps[i].loaded = true;
 			buf_add(&caps[i].text, output, olen);
 			caps[i].rec.date = strdup("2026");
-			runspec_check(&b.runs[i].spec, output, olen, false, 0, 0, "f.md", &d, &caps[i].rec.values);
+			runspec_check(&b.runs[i].spec, output, olen, RUN_ENDED, 0, 0, "f.md", &d, &caps[i].rec.values);
 			for (size_t k = 0; k < caps[i].rec.values.names.len; k++)
 				expr_values_set(&all, caps[i].rec.values.names.items[k], caps[i].rec.values.texts.items[k]);
 		}

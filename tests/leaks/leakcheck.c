@@ -3,10 +3,16 @@
  * behind: no POSIX shared memory object or named semaphore (both live in
  * /dev/shm), no POSIX message queue, no process, no temporary file (every
  * test's TMPDIR is the suite's own directory, BINARY/suite-tmp, which
- * "baseline" empties and "check tmp" requires empty again).
+ * "baseline" empties and "check tmp" requires empty again), no named network
+ * namespace of the book's clusters (Chapter 4's cluster.sh and slurm.sh name
+ * theirs book4-... and book4slurm-...: "check netns"), and no mount on
+ * /etc/hosts, /dev/shm or inside the source or binary directory (the Slurm
+ * cluster's hosts mount a hosts file and a /dev/shm of their own, in mount
+ * namespaces of their own: "check mounts" proves none of it reached the
+ * machine's).
  *
  *   leakcheck baseline STATE --source DIR --binary DIR
- *   leakcheck check shm|mqueue|processes|tmp STATE --source DIR --binary DIR [--grace S]
+ *   leakcheck check shm|mqueue|processes|tmp|netns|mounts STATE --source DIR --binary DIR [--grace S]
  *   leakcheck selftest --source DIR --binary DIR
  *
  * "baseline" runs first (a CTest fixture setup) and records what exists;
@@ -21,7 +27,12 @@
  *     environment of every test (lit.cmake, tests/CMakeLists.txt); processes
  *     running this checker are not counted;
  *   - an IPC object is the suite's unless a live process that is not the
- *     suite's holds it open or mapped (then another suite is using it).
+ *     suite's holds it open or mapped (then another suite is using it);
+ *   - a network namespace named like the book's is the suite's unless a
+ *     live process that is not the suite's runs in it. An empty one that
+ *     another checkout's suite made (a cluster fixture between its tests)
+ *     cannot be told from the suite's own: run the check again when it names
+ *     a namespace that this suite did not make.
  * A new thing gets --grace seconds (default 3) to go away before it counts:
  * a process that is exiting, an object another suite is about to unlink.
  * A process that clears its environment before it is left behind escapes
@@ -36,6 +47,7 @@
  *
  * "selftest" proves that the check can fail: it leaves a shared memory
  * object, a named semaphore, a message queue and a process behind on purpose,
+ * and as root a named network namespace and a mount in the binary directory,
  * checks that each is reported, and removes them.
  */
 #define _GNU_SOURCE
@@ -216,6 +228,99 @@ static int list_mqueues(struct names *out, const char **how, char *why, size_t w
 	return rc;
 }
 
+/* The named network namespaces of the book's clusters (ip netns add puts them in /run/netns). */
+static const char netns_dir[] = "/run/netns";
+
+static bool is_books_netns(const char *name)
+{
+	return !strncmp(name, "book4-", 6) || !strncmp(name, "book4slurm-", 11);
+}
+
+static int list_netns(struct names *out)
+{
+	struct names all = {0};
+
+	if (list_dir(netns_dir, &all) < 0) {
+		int saved = errno;
+
+		names_free(&all);
+		errno = saved;
+		return saved == ENOENT ? 0 : -1;	/* no /run/netns: no named namespace at all */
+	}
+	for (size_t i = 0; i < all.len; i++)
+		if (is_books_netns(all.items[i]))
+			names_add(out, all.items[i]);
+	names_free(&all);
+	return 0;
+}
+
+/* Undo the octal escapes (\040 for a blank) of a path in /proc/self/mountinfo. */
+static void unescape_mount_path(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * The mount points of this mount namespace that the suite could have made:
+ * /etc/hosts and /dev/shm (which the Slurm cluster's hosts mount privately),
+ * and anything inside the source or the binary directory. A path on which
+ * several mounts are stacked is listed once per mount ("PATH", "PATH (mount
+ * 2)", ...), so that one more mount on /dev/shm, a mount point already, is
+ * seen.
+ */
+static int list_mounts(struct names *out)
+{
+	char line[8192];
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *point = line;
+
+		/* ID PARENT MAJOR:MINOR ROOT MOUNT-POINT ...: the fifth field */
+		for (int field = 1; field < 5 && point; field++) {
+			point = strchr(point, ' ');
+			if (point)
+				point++;
+		}
+		if (!point)
+			continue;
+		point[strcspn(point, " ")] = '\0';
+		unescape_mount_path(point);
+		if (!strcmp(point, "/etc/hosts") || !strcmp(point, "/dev/shm") ||
+		    under(point, source_dir) || under(point, binary_dir)) {
+			char name[sizeof(line) + 32];
+			int k = 1;
+
+			snprintf(name, sizeof(name), "%s", point);
+			while (names_has(out, name))
+				snprintf(name, sizeof(name), "%s (mount %d)", point, ++k);
+			names_add(out, name);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 struct proc {
 	int pid;
 	unsigned long long start;	/* clock ticks after boot: with pid, unique */
@@ -342,7 +447,7 @@ static bool suites(int pid, bool *is_checker)
 
 static int write_state(const char *file)
 {
-	struct names shm = {0}, mq = {0};
+	struct names shm = {0}, mq = {0}, netns = {0}, mounts = {0};
 	const char *how = NULL;
 	char why[512];
 	size_t n;
@@ -361,6 +466,12 @@ static int write_state(const char *file)
 	if (list_mqueues(&mq, &how, why, sizeof(why)) == 0)
 		for (size_t i = 0; i < mq.len; i++)
 			fprintf(f, "Q %s\n", mq.items[i]);
+	if (list_netns(&netns) == 0)
+		for (size_t i = 0; i < netns.len; i++)
+			fprintf(f, "N %s\n", netns.items[i]);
+	if (list_mounts(&mounts) == 0)
+		for (size_t i = 0; i < mounts.len; i++)
+			fprintf(f, "M %s\n", mounts.items[i]);
 	if (fclose(f) != 0) {
 		fprintf(stderr, "leakcheck: %s: %s\n", file, strerror(errno));
 		return EXIT_ERROR;
@@ -370,14 +481,18 @@ static int write_state(const char *file)
 		printf("%zu message queues, listed through %s\n", mq.len, how);
 	else
 		printf("message queues not listable: %s\n", why);
+	printf("baseline: %zu network namespaces of the book's clusters, %zu mounts on /etc/hosts, "
+	       "/dev/shm or in the source or binary directory\n", netns.len, mounts.len);
 	free(ps);
 	names_free(&shm);
 	names_free(&mq);
+	names_free(&netns);
+	names_free(&mounts);
 	return EXIT_CLEAN;
 }
 
 struct baseline {
-	struct names shm, mq;
+	struct names shm, mq, netns, mounts;
 	struct proc *procs;
 	size_t nprocs;
 };
@@ -400,6 +515,10 @@ static int read_state(const char *file, struct baseline *b)
 			names_add(&b->shm, line + 2);
 		else if (line[0] == 'Q' && line[1] == ' ')
 			names_add(&b->mq, line + 2);
+		else if (line[0] == 'N' && line[1] == ' ')
+			names_add(&b->netns, line + 2);
+		else if (line[0] == 'M' && line[1] == ' ')
+			names_add(&b->mounts, line + 2);
 		else if (line[0] == 'P') {
 			struct proc p = {0};
 
@@ -424,6 +543,8 @@ static void baseline_free(struct baseline *b)
 {
 	names_free(&b->shm);
 	names_free(&b->mq);
+	names_free(&b->netns);
+	names_free(&b->mounts);
 	free(b->procs);
 }
 
@@ -492,9 +613,59 @@ static int foreign_holder(const char *target, bool mapped_too)
 	return found;
 }
 
+/* The parent of @p pid, or 0. */
+static int parent_of(int pid)
+{
+	char path[64], buf[1024], *rp;
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		sscanf(rp + 1, " %*c %d", &ppid);
+	fclose(f);
+	return ppid;
+}
+
+/*
+ * A live process that is not the suite's runs in the network namespace @p
+ * name: its pid, else 0. A process whose parent is the suite's counts as the
+ * suite's too: a daemon's helper that cleared its environment (slurmctld's
+ * slurmscriptd) does not make the namespace another suite's.
+ */
+static int foreign_netns_user(const char *name)
+{
+	char path[sizeof(netns_dir) + PATH_MAX], want[64];
+	struct stat st;
+	size_t n;
+	struct proc *ps;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", netns_dir, name);
+	if (stat(path, &st) < 0)
+		return 0;
+	snprintf(want, sizeof(want), "net:[%llu]", (unsigned long long)st.st_ino);
+	ps = list_procs(&n);
+	for (size_t i = 0; i < n && !found; i++) {
+		char link[64];
+		bool checker;
+
+		link_of(ps[i].pid, "ns/net", link, sizeof(link));
+		if (!strcmp(link, want) && !suites(ps[i].pid, &checker) &&
+		    !suites(parent_of(ps[i].pid), &checker))
+			found = ps[i].pid;
+	}
+	free(ps);
+	return found;
+}
+
 /*
  * The objects of @p now that the baseline lacks, that survive the grace
  * period and that no other suite holds: each is reported, and counted.
+ * @p kind is shm, mqueue, netns or mounts.
  */
 static size_t left_objects(const char *kind, const struct names *before,
 			   int (*list)(struct names *), double grace,
@@ -518,19 +689,30 @@ static size_t left_objects(const char *kind, const struct names *before,
 	names_free(&now);
 	for (size_t i = 0; i < left->len;) {
 		char target[PATH_MAX];
-		int holder;
-		bool shm = !strcmp(kind, "shm");
+		int holder = 0;
+		bool shm = !strcmp(kind, "shm"), netns = !strcmp(kind, "netns");
+		const char *what = shm ? "" : netns ? "network namespace " : "message queue ";
 
-		snprintf(target, sizeof(target), shm ? "/dev/shm/%s" : "/%s", left->items[i]);
-		holder = foreign_holder(target, shm);
+		if (!strcmp(kind, "mounts")) {
+			printf("LEFT BEHIND: a mount on %s\n", left->items[i]);
+			i++;
+			continue;
+		}
+		if (netns) {
+			snprintf(target, sizeof(target), "%s", left->items[i]);
+			holder = foreign_netns_user(target);
+		} else {
+			snprintf(target, sizeof(target), shm ? "/dev/shm/%s" : "/%s", left->items[i]);
+			holder = foreign_holder(target, shm);
+		}
 		if (holder) {
-			printf("not counted: %s, new since the baseline, is in use by process %d, "
-			       "which is not this suite's\n", target, holder);
+			printf("not counted: %s%s, new since the baseline, is in use by process %d, "
+			       "which is not this suite's\n", what, target, holder);
 			free(left->items[i]);
 			left->items[i] = left->items[--left->len];
 			continue;
 		}
-		printf("LEFT BEHIND: %s%s\n", shm ? "" : "message queue ", target);
+		printf("LEFT BEHIND: %s%s\n", what, target);
 		i++;
 	}
 	return left->len;
@@ -700,8 +882,33 @@ static int check(const char *what, const char *file, double grace)
 	} else if (!strcmp(what, "tmp")) {
 		n = left_in_dir(suite_tmp(), grace, &left);
 		printf("temporary files: %zu left in the suite's TMPDIR, %s\n", n, suite_tmp());
+	} else if (!strcmp(what, "netns")) {
+		struct names probe = {0};
+
+		if (list_netns(&probe) < 0) {
+			printf("network namespaces NOT CHECKED: %s: %s\n", netns_dir, strerror(errno));
+			baseline_free(&b);
+			return EXIT_UNCHECKED;
+		}
+		names_free(&probe);
+		n = left_objects("netns", &b.netns, list_netns, grace, &left);
+		printf("network namespaces named book4-* or book4slurm-* in %s: %zu left behind by the suite\n",
+		       netns_dir, n);
+	} else if (!strcmp(what, "mounts")) {
+		struct names probe = {0};
+
+		if (list_mounts(&probe) < 0) {
+			printf("mounts NOT CHECKED: /proc/self/mountinfo: %s\n", strerror(errno));
+			baseline_free(&b);
+			return EXIT_UNCHECKED;
+		}
+		names_free(&probe);
+		n = left_objects("mounts", &b.mounts, list_mounts, grace, &left);
+		printf("mounts on /etc/hosts, /dev/shm or in %s or %s: %zu left behind by the suite\n",
+		       source_dir, binary_dir, n);
 	} else {
-		fprintf(stderr, "leakcheck: check what? shm, mqueue, processes or tmp, not '%s'\n", what);
+		fprintf(stderr, "leakcheck: check what? shm, mqueue, processes, tmp, netns or mounts, not '%s'\n",
+			what);
 		baseline_free(&b);
 		return EXIT_ERROR;
 	}
@@ -711,6 +918,63 @@ static int check(const char *what, const char *file, double grace)
 }
 
 /* ---- the self-test ------------------------------------------------------ */
+
+/* Run a command (argv[0] looked up in PATH) and wait for it; its exit status, or -1. */
+static int run_command(char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * As root: leave a network namespace of the book's name and a mount in the
+ * binary directory behind, check that each is reported, remove them.
+ * Returns the number of failures.
+ */
+static int selftest_netns_and_mounts(const struct baseline *b)
+{
+	char netns[64], mountpoint[PATH_MAX];
+	char *add[] = {"ip", "netns", "add", netns, NULL}, *del[] = {"ip", "netns", "del", netns, NULL};
+	struct names left = {0};
+	int failures = 0;
+	bool found;
+
+	if (geteuid() != 0) {
+		printf("selftest: network namespaces and mounts not tested (they need root)\n");
+		return 0;
+	}
+	snprintf(netns, sizeof(netns), "book4-leakcheck-selftest-%d", (int)getpid());
+	if (run_command(add) != 0) {
+		printf("selftest: ip netns add failed: network namespaces not tested\n");
+	} else {
+		left_objects("netns", &b->netns, list_netns, 0, &left);
+		found = names_has(&left, netns);
+		printf("selftest: network namespace %s\n", found ? "reported" : "NOT REPORTED");
+		failures += !found;
+		names_free(&left);
+		run_command(del);
+	}
+	snprintf(mountpoint, sizeof(mountpoint), "%s/leakcheck-selftest-mount-%d", binary_dir, (int)getpid());
+	if (mkdir(mountpoint, 0700) < 0 || mount("tmpfs", mountpoint, "tmpfs", 0, "size=4k") < 0) {
+		printf("selftest: mounting a tmpfs on %s: %s: mounts not tested\n", mountpoint, strerror(errno));
+	} else {
+		left_objects("mounts", &b->mounts, list_mounts, 0, &left);
+		found = names_has(&left, mountpoint);
+		printf("selftest: mount %s\n", found ? "reported" : "NOT REPORTED");
+		failures += !found;
+		names_free(&left);
+		umount2(mountpoint, MNT_DETACH);
+	}
+	rmdir(mountpoint);
+	return failures;
+}
 
 static int selftest(void)
 {
@@ -795,6 +1059,7 @@ static int selftest(void)
 		}
 		names_free(&probe);
 	}
+	failures += selftest_netns_and_mounts(&b);
 	n = left_processes(&b, 0, pids, 256);
 	found = false;
 	for (size_t i = 0; i < n; i++)
@@ -840,7 +1105,7 @@ static int selftest(void)
 static _Noreturn void usage(void)
 {
 	fputs("usage: leakcheck baseline STATE --source DIR --binary DIR\n"
-	      "       leakcheck check shm|mqueue|processes|tmp STATE --source DIR --binary DIR [--grace S]\n"
+	      "       leakcheck check shm|mqueue|processes|tmp|netns|mounts STATE --source DIR --binary DIR [--grace S]\n"
 	      "       leakcheck selftest --source DIR --binary DIR\n", stderr);
 	exit(EXIT_ERROR);
 }

@@ -23,6 +23,7 @@ int test_skip_and_wrapped_mpiexec(void);
 int test_capture_order_and_status(void);
 int test_capture_timeout_kills_everything(void);
 int test_capture_leftovers(void);
+int test_capture_quiet(void);
 int test_capture_exiting_child_is_not_left(void);
 int test_capture_output_cap(void);
 int test_capture_plan(void);
@@ -91,6 +92,7 @@ static const struct test tests[] = {
 	{"capture_order_and_status", test_capture_order_and_status},
 	{"capture_timeout_kills_everything", test_capture_timeout_kills_everything},
 	{"capture_leftovers", test_capture_leftovers},
+	{"capture_quiet", test_capture_quiet},
 	{"capture_exiting_child_is_not_left", test_capture_exiting_child_is_not_left},
 	{"capture_output_cap", test_capture_output_cap},
 	{"capture_plan", test_capture_plan},

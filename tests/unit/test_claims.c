@@ -188,7 +188,7 @@ static int run_rows(const char *body, const char *output, struct captured *c, st
 		runspec_free(&r);
 		return -1;
 	}
-	failures = runspec_check(&r, output, strlen(output), false, 0, 0, "t.md", &c->d, values);
+	failures = runspec_check(&r, output, strlen(output), RUN_ENDED, 0, 0, "t.md", &c->d, values);
 	runspec_free(&r);
 	arena_free(&mem);
 	return failures;

@@ -135,7 +135,8 @@ int test_script_programs(void)
 	struct strlist p = {0}, f = {0};
 	const char *script = "#!/bin/sh\nbuild/bin/a x\n\"build/bin/b\" && ./build/bin/c\n"
 			     "echo xbuild/bin/no; v=build/bin/d\nnotbuild/bin/e\n"
-			     "sbatch snippets/ch04/job.sbatch; cat 'snippets/ch04/x.txt'\nbuild/bin/";
+			     "sbatch snippets/ch04/job.sbatch; cat 'snippets/ch04/x.txt'\nbuild/bin/\n"
+			     "# links to build/ and snippets/. It runs build/bin/a. See snippets/ch04/x.txt.\n";
 
 	script_uses(script, strlen(script), &p, &f);
 	EXPECT(p.len == 4);
@@ -197,6 +198,10 @@ int test_run_record_roundtrip(void)
 	r.output_bytes = 20;
 	r.dropped_bytes = 4;
 	r.is_volatile = true;
+	r.hangs = true;
+	r.went_quiet = true;
+	r.quiet = 1.5;
+	r.timeout = 60;
 	r.cores = 2;
 	r.date = xstrdup("2026-11-28T08:00:00Z");
 	sha256_hex("block", 5, r.block_sha256);
@@ -207,6 +212,7 @@ int test_run_record_roundtrip(void)
 	EXPECT(r.ninputs == 2 && !strcmp(r.inputs[0].path, "build/bin/tasks"));
 	run_record_write(&r, &json);
 	EXPECT(run_record_parse(&s, json.data) == 0);
+	EXPECT(s.hangs && s.went_quiet && !s.timed_out && s.quiet == 1.5 && s.timeout == 60);
 	run_record_write(&s, &again);
 	EXPECT(again.len == json.len && !memcmp(again.data, json.data, json.len));
 	run_record_expected_digest(&s, hex);

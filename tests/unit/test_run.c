@@ -38,7 +38,7 @@ static int parse(struct runspec *r, struct captured *c, const char *attrs, const
 }
 
 static int check_output(const char *attrs, const char *body, const char *output,
-			bool timed_out, int status, int sig, const char *failure)
+			enum run_end end, int status, int sig, const char *failure)
 {
 	struct captured c;
 	struct runspec r;
@@ -51,7 +51,7 @@ static int check_output(const char *attrs, const char *body, const char *output,
 		captured_close(&c);
 		return 0;
 	}
-	failures = runspec_check(&r, output, strlen(output), timed_out, status, sig, "t.md", &c.d, NULL);
+	failures = runspec_check(&r, output, strlen(output), end, status, sig, "t.md", &c.d, NULL);
 	if (failure ? (failures == 0 || !contains(captured_text(&c), failure)) : failures != 0) {
 		fprintf(stderr, "body:\n%s\nexpected %s, got:\n%s", body,
 			failure ? failure : "no failure", captured_text(&c));
@@ -76,24 +76,24 @@ int test_expectations(void)
 		"anyorder: Race over!\n"
 		"anyorder: START RACE!!!!\n";
 
-	check_output("{.run}", body_ok, out, false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncount 3: reached\n", out, false, 0, 0,
+	check_output("{.run}", body_ok, out, RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 3: reached\n", out, RUN_ENDED, 0, 0,
 		     "t.md:3: error: 2 output lines match /reached/, expected 3");
-	check_output("{.run}", "$ x\norder: Race over => reached\n", out, false, 0, 0,
+	check_output("{.run}", "$ x\norder: Race over => reached\n", out, RUN_ENDED, 0, 0,
 		     "t.md:3: error: order: line 4 (/Race over/) comes after line 2 (/reached/)");
-	check_output("{.run}", "$ x\nlacks: Huey\n", out, false, 0, 0,
+	check_output("{.run}", "$ x\nlacks: Huey\n", out, RUN_ENDED, 0, 0,
 		     "output line 2 matches /Huey/, which must not appear");
-	check_output("{.run}", "$ x\nline: START RACE!!!\n", out, false, 0, 0,
+	check_output("{.run}", "$ x\nline: START RACE!!!\n", out, RUN_ENDED, 0, 0,
 		     "no output line is exactly 'START RACE!!!'");
-	check_output("{.run}", "$ x\nanyorder: Race over!\nanyorder: Race over!\n", out, false, 0, 0,
+	check_output("{.run}", "$ x\nanyorder: Race over!\nanyorder: Race over!\n", out, RUN_ENDED, 0, 0,
 		     "t.md:4: error: no (further) output line is exactly 'Race over!'");
-	check_output("{.run}", "$ x\noutput: a\noutput: b\n", "a\nb\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\noutput: a\noutput: b\n", "a\nb\nc\n", false, 0, 0,
+	check_output("{.run}", "$ x\noutput: a\noutput: b\n", "a\nb\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\noutput: a\noutput: b\n", "a\nb\nc\n", RUN_ENDED, 0, 0,
 		     "output line 3 is 'c', expected '(end of output)'");
-	check_output("{.run}", "$ x\noutput: a\noutput: b\n", "a\nB\n", false, 0, 0,
+	check_output("{.run}", "$ x\noutput: a\noutput: b\n", "a\nB\n", RUN_ENDED, 0, 0,
 		     "t.md:4: error: output line 2 is 'B', expected 'b'");
 	/* Trailing blanks of output lines do not count. */
-	check_output("{.run}", "$ x\nline: a\n", "a  \n", false, 0, 0, NULL);
+	check_output("{.run}", "$ x\nline: a\n", "a  \n", RUN_ENDED, 0, 0, NULL);
 	return 0;
 }
 
@@ -103,23 +103,23 @@ int test_regex_characters(void)
 
 	/* The process runs in the "C" locale, where these would count bytes. */
 	EXPECT(regex_locale_problem() == NULL);
-	check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\nab\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncount 2: ^.$\n", "é\n中\nab\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\nlacks: ^..$\n", "é\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncontains: ^[[:alpha:]]+$\n", "héllo\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncontains: ^h.llo$\n", "héllo\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncontains: ^[é]$\n", "é\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncontains: ^.{5}$\n", "héllo\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncount 1: ^[^a]$\n", "é\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\norder: ^é => ^中$\n", "éa\n中\n", false, 0, 0, NULL);
-	check_output("{.run}", "$ x\ncount 1: ^.$\n", "ab\n", false, 0, 0,
+	check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\nab\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 2: ^.$\n", "é\n中\nab\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\nlacks: ^..$\n", "é\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^[[:alpha:]]+$\n", "héllo\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^h.llo$\n", "héllo\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^[é]$\n", "é\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncontains: ^.{5}$\n", "héllo\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 1: ^[^a]$\n", "é\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\norder: ^é => ^中$\n", "éa\n中\n", RUN_ENDED, 0, 0, NULL);
+	check_output("{.run}", "$ x\ncount 1: ^.$\n", "ab\n", RUN_ENDED, 0, 0,
 		     "t.md:3: error: 0 output lines match /^.$/, expected 1");
 	/* A byte that is not UTF-8 is no character: only the text around it matches. */
 	check_output("{.run}", "$ x\ncontains: ^abc\nlacks: ^abc.def$\n", "abc\xff" "def\n",
 		     false, 0, 0, NULL);
 	/* The same holds whatever the locale of the process. */
 	if (setlocale(LC_CTYPE, "C.UTF-8")) {
-		check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\n", false, 0, 0, NULL);
+		check_output("{.run}", "$ x\ncount 1: ^.$\n", "é\n", RUN_ENDED, 0, 0, NULL);
 		setlocale(LC_CTYPE, "C");
 	}
 	EXPECT(regex_compile(&rx, "^.$", REG_NOSUB) == 0);
@@ -131,19 +131,25 @@ int test_regex_characters(void)
 
 int test_endings(void)
 {
-	check_output("{.run}", "$ x\n", "", false, 1, 0, "the run exited with status 1 (expected 0)");
-	check_output("{.run exit=3}", "$ x\n", "", false, 3, 0, NULL);
-	check_output("{.run}", "$ x\n", "", false, 0, SIGSEGV, "the run died of SIGSEGV");
-	check_output("{.run signal=SIGABRT}", "$ x\n", "", false, 0, SIGABRT, NULL);
-	check_output("{.run signal=KILL}", "$ x\n", "", false, 0, SIGTERM, "expected the run to die of SIGKILL");
+	check_output("{.run}", "$ x\n", "", RUN_ENDED, 1, 0, "the run exited with status 1 (expected 0)");
+	check_output("{.run exit=3}", "$ x\n", "", RUN_ENDED, 3, 0, NULL);
+	check_output("{.run}", "$ x\n", "", RUN_ENDED, 0, SIGSEGV, "the run died of SIGSEGV");
+	check_output("{.run signal=SIGABRT}", "$ x\n", "", RUN_ENDED, 0, SIGABRT, NULL);
+	check_output("{.run signal=KILL}", "$ x\n", "", RUN_ENDED, 0, SIGTERM, "expected the run to die of SIGKILL");
 	/* A program that exits with 134 did not die of SIGABRT, whatever a shell makes of it. */
-	check_output("{.run signal=SIGABRT}", "$ x\n", "", false, 134, 0,
+	check_output("{.run signal=SIGABRT}", "$ x\n", "", RUN_ENDED, 134, 0,
 		     "expected the run to die of SIGABRT, but it exited with status 134, which is how a shell reports");
-	check_output("{.run signal=SIGABRT}", "$ x\n", "", false, 0, SIGSEGV,
+	check_output("{.run signal=SIGABRT}", "$ x\n", "", RUN_ENDED, 0, SIGSEGV,
 		     "expected the run to die of SIGABRT, but it died of SIGSEGV");
-	check_output("{.run .hangs timeout=1}", "$ x\n", "", true, 0, SIGTERM, NULL);
-	check_output("{.run .hangs timeout=1}", "$ x\n", "", false, 0, 0, "expected to hang until its timeout");
-	check_output("{.run timeout=2}", "$ x\n", "", true, 0, SIGTERM, "the run timed out after 2s");
+	/* A hang is what it printed, then silence; a run that ends, or never settles, is no hang. */
+	check_output("{.run .hangs}", "$ x\nline: waiting\n", "waiting\n", RUN_WENT_QUIET, 0, SIGTERM, NULL);
+	check_output("{.run .hangs}", "$ x\nline: waiting\n", "waiting\n", RUN_ENDED, 0, 0,
+		     "expected to hang, but it ended");
+	check_output("{.run .hangs timeout=5}", "$ x\nline: waiting\n", "", RUN_TIMED_OUT, 0, SIGTERM,
+		     "at its timeout (5s) it had not");
+	check_output("{.run .hangs timeout=5}", "$ x\nline: waiting\n", "waiting\nwaiting\n", RUN_TIMED_OUT, 0,
+		     SIGTERM, "or it never stopped printing");
+	check_output("{.run timeout=2}", "$ x\n", "", RUN_TIMED_OUT, 0, SIGTERM, "the run timed out after 2s");
 	return 0;
 }
 
@@ -171,27 +177,27 @@ int test_mpiexec_rank_signal(void)
 	const char *cmd = "$ mpiexec -n 2 build/bin/x\n";
 
 	/* signal= on an mpiexec command: a rank died of it, as mpiexec reports it. */
-	check_output("{.run signal=SIGABRT}", cmd, rank_aborted, false, 134, 0, NULL);
+	check_output("{.run signal=SIGABRT}", cmd, rank_aborted, RUN_ENDED, 134, 0, NULL);
 	check_output("{.run signal=6}", "$ OMPI_X=1 /usr/bin/mpirun -n 2 build/bin/x\n",
 		     "mpirun noticed that process rank 0 with PID 7 on node h exited on signal 6 (Aborted).\n",
 		     false, 134, 0, NULL);
 	/* mpiexec itself killed: its own death counts too. */
-	check_output("{.run signal=SIGKILL}", cmd, "", false, 0, SIGKILL, NULL);
+	check_output("{.run signal=SIGKILL}", cmd, "", RUN_ENDED, 0, SIGKILL, NULL);
 	/* A rank that exits with 134: no signal, though mpiexec returns 134 as well. */
-	check_output("{.run signal=SIGABRT}", cmd, rank_exited_134, false, 134, 0,
+	check_output("{.run signal=SIGABRT}", cmd, rank_exited_134, RUN_ENDED, 134, 0,
 		     "expected the run to die of SIGABRT, but it exited with status 134");
 	/* The report and the status must agree, and come from mpiexec. */
-	check_output("{.run signal=SIGABRT}", cmd, rank_aborted, false, 1, 0,
+	check_output("{.run signal=SIGABRT}", cmd, rank_aborted, RUN_ENDED, 1, 0,
 		     "expected the run to die of SIGABRT, but it exited with status 1");
-	check_output("{.run signal=SIGABRT}", "$ build/bin/x\n", rank_aborted, false, 134, 0,
+	check_output("{.run signal=SIGABRT}", "$ build/bin/x\n", rank_aborted, RUN_ENDED, 134, 0,
 		     "expected the run to die of SIGABRT, but it exited with status 134");
 	check_output("{.run signal=SIGABRT}", cmd,
 		     "mpiexec noticed that process rank 1 with PID 0 on node vm exited on signal 11 (Segmentation fault).\n",
 		     false, 139, 0, "expected the run to die of SIGABRT, but mpiexec reports that a rank died of SIGSEGV");
 	/* Without signal=, the status is mpiexec's, and the report says why. */
-	check_output("{.run}", cmd, rank_aborted, false, 134, 0,
+	check_output("{.run}", cmd, rank_aborted, RUN_ENDED, 134, 0,
 		     "the run exited with status 134 (expected 0): mpiexec reports that a rank died of SIGABRT");
-	check_output("{.run exit=134}", cmd, rank_aborted, false, 134, 0, NULL);
+	check_output("{.run exit=134}", cmd, rank_aborted, RUN_ENDED, 134, 0, NULL);
 	return 0;
 }
 
@@ -233,9 +239,51 @@ int test_skip_and_wrapped_mpiexec(void)
 
 static void run_command(const char *cmd, double timeout, struct capture_result *r)
 {
-	struct capture_opts o = {cmd, NULL, timeout, 0.5, 1 << 20, NULL};
+	struct capture_opts o = {cmd, NULL, timeout, 0.5, 1 << 20, NULL, NULL, NULL, 0};
 
 	EXPECT(capture_run(&o, r) == 0);
+}
+
+static bool says_ready(const char *output, size_t len, void *arg)
+{
+	(void)arg;
+	return len >= 6 && !memcmp(output + len - 6, "ready\n", 6);
+}
+
+/*
+ * A run meant to hang is stopped by its silence after the output it must
+ * print, however late that output comes; one that keeps printing, or ends,
+ * is not taken for a hang.
+ */
+int test_capture_quiet(void)
+{
+	struct capture_result r;
+	struct capture_opts o = {"sleep 1.5; echo ready; sleep 60", NULL, 30, 0.5, 1 << 20, NULL,
+				 says_ready, NULL, 0.3};
+
+	EXPECT(capture_run(&o, &r) == 0);
+	EXPECT(r.went_quiet && !r.timed_out && r.leftovers == 0);
+	EXPECT(r.output.data && !strcmp(r.output.data, "ready\n"));
+	capture_result_free(&r);
+	/* Printing restarts the silence: only the timeout stops it. */
+	o.command = "while :; do echo ready; sleep 0.1; done";
+	o.timeout = 1.5;
+	EXPECT(capture_run(&o, &r) == 0);
+	EXPECT(r.timed_out && !r.went_quiet);
+	capture_result_free(&r);
+	/* Not yet what it must print: silence alone is not a hang. */
+	o.command = "echo starting; sleep 60";
+	o.timeout = 1.5;
+	EXPECT(capture_run(&o, &r) == 0);
+	EXPECT(r.timed_out && !r.went_quiet);
+	capture_result_free(&r);
+	/* A run that ends after its output ended: no hang. */
+	o.command = "echo ready; sleep 0.1";
+	o.timeout = 10;
+	EXPECT(capture_run(&o, &r) == 0);
+	EXPECT(!r.timed_out && !r.went_quiet && r.exit_status == 0);
+	capture_result_free(&r);
+	return 0;
 }
 
 int test_capture_order_and_status(void)
@@ -317,7 +365,7 @@ int test_capture_exiting_child_is_not_left(void)
 
 int test_capture_output_cap(void)
 {
-	struct capture_opts o = {"head -c 100000 /dev/zero", NULL, 10, 0.5, 1000, NULL};
+	struct capture_opts o = {"head -c 100000 /dev/zero", NULL, 10, 0.5, 1000, NULL, NULL, NULL, 0};
 	struct capture_result r;
 
 	EXPECT(capture_run(&o, &r) == 0);
