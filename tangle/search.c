@@ -1,19 +1,28 @@
 /* search.c - see search.h. */
 #include "search.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 #include "sha256.h"
 
-/* Append @p len bytes of @p s as words: markup and blanks become one blank. */
-static void put_words(struct buf *b, const char *s, size_t len)
+/*
+ * Append @p len bytes of @p s as words: blanks become one blank, and so
+ * does Markdown's markup when @p prose (code keeps its "#include", and
+ * "->" stays in prose too: only a line's leading '>' quotes).
+ */
+static void put_text(struct buf *b, const char *s, size_t len, bool prose)
 {
+	bool line_start = true;
+
 	for (size_t i = 0; i < len; i++) {
 		char ch = s[i];
+		bool quote = prose && ch == '>' && line_start;	/* a block quote's mark, not "->" */
 
-		if (strchr("`*#[]{}|>\t\n\r", ch))
+		line_start = ch == '\n' || (line_start && (ch == ' ' || ch == '\t' || ch == '>'));
+		if (quote || (ch && strchr(prose ? "`*#[]{}|\t\n\r" : "\t\n\r", ch)))
 			ch = ' ';
 		if (ch == ' ' && (!b->len || b->data[b->len - 1] == ' '))
 			continue;
@@ -21,6 +30,16 @@ static void put_words(struct buf *b, const char *s, size_t len)
 	}
 	if (b->len && b->data[b->len - 1] != ' ')
 		buf_putc(b, ' ');
+}
+
+static void put_words(struct buf *b, const char *s, size_t len)
+{
+	put_text(b, s, len, true);
+}
+
+static void put_code(struct buf *b, const char *s, size_t len)
+{
+	put_text(b, s, len, false);
 }
 
 /* The prose [@p from, @p to) of @p c without its quoted values and references. */
@@ -78,11 +97,11 @@ static void section_text(struct buf *b, const struct book *bk, const struct chap
 		if (blk->kind == BLOCK_RUN) {
 			for (size_t k = 0; k < bk->nruns; k++)
 				if (bk->runs[k].block == blk)
-					put_words(b, bk->runs[k].spec.command, strlen(bk->runs[k].spec.command));
+					put_code(b, bk->runs[k].spec.command, strlen(bk->runs[k].spec.command));
 		} else if (blk->kind != BLOCK_PLOT) {
 			for (size_t k = 0; k < blk->nlines; k++)
 				if (!blk->lines[k].ref_len)
-					put_words(b, blk->lines[k].text, blk->lines[k].len);
+					put_code(b, blk->lines[k].text, blk->lines[k].len);
 		} else {
 			const char *caption = attrs_get(blk->attrs, "caption");
 
@@ -94,7 +113,7 @@ static void section_text(struct buf *b, const struct book *bk, const struct chap
 	if (pos < to)
 		put_prose(b, bk, c, x, pos, to);
 	while (b->len && b->data[b->len - 1] == ' ')
-		b->len--;
+		b->data[--b->len] = '\0';	/* the string ends where the words do */
 }
 
 static char *plain(const char *s)
@@ -103,7 +122,7 @@ static char *plain(const char *s)
 
 	put_words(&b, s, strlen(s));
 	while (b.len && b.data[b.len - 1] == ' ')
-		b.len--;
+		b.data[--b.len] = '\0';
 	return b.data ? buf_detach(&b) : xstrdup("");
 }
 

@@ -56,18 +56,18 @@ static void put_fence(struct buf *b, size_t n)
 }
 
 /*
- * Append @p len bytes of @p text to @p b; for the print page, with every line
- * longer than WEAVE_PRINT_COLUMNS (a tab counts to the next multiple of 8, a
- * character of UTF-8 one column) broken into lines that fit, each part
- * after the first starting with WEAVE_WRAP_MARK, so that a reader of the
- * paper sees where a line went on.
+ * Append @p len bytes of @p text to @p b, with every line longer than
+ * @p columns (a tab counts to the next multiple of 8, a character of
+ * UTF-8 one column) broken into lines that fit, each part after the first
+ * starting with WEAVE_WRAP_MARK, so that a reader sees where a line went
+ * on. @p columns 0: as it is.
  */
-static void put_lines(struct buf *b, const char *text, size_t len, const struct weave_links *links)
+static void put_lines(struct buf *b, const char *text, size_t len, unsigned columns)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	unsigned col = 0;
 
-	if (links->style != WEAVE_PRINT) {
+	if (!columns) {
 		buf_add(b, text, len);
 		return;
 	}
@@ -79,7 +79,7 @@ static void put_lines(struct buf *b, const char *text, size_t len, const struct 
 			n = 1;
 		if (s[i] == '\n') {
 			col = 0;
-		} else if (col + width > WEAVE_PRINT_COLUMNS) {
+		} else if (col + width > columns) {
 			buf_putc(b, '\n');
 			buf_puts(b, WEAVE_WRAP_MARK);
 			col = 2;
@@ -91,6 +91,12 @@ static void put_lines(struct buf *b, const char *text, size_t len, const struct 
 		buf_add(b, s + i, n);
 		i += n;
 	}
+}
+
+/* The columns a line of code may take in @p links's book: the print page's, or any. */
+static unsigned print_columns(const struct weave_links *links)
+{
+	return links->style == WEAVE_PRINT ? WEAVE_PRINT_COLUMNS : 0;
 }
 
 static void clean_text(struct buf *b, const char *text, size_t len)
@@ -312,7 +318,7 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 	fence = fence_for(body.data ? body.data : "", body.len);
 	put_fence(md, fence);
 	buf_printf(md, "{.%s .literate}\n", lang);
-	put_lines(md, body.data ? body.data : "", body.len, links);
+	put_lines(md, body.data ? body.data : "", body.len, print_columns(links));
 	put_fence(md, fence);
 	buf_puts(md, "\n");
 	references_of(bk, c, blk, refs, &nrefs);
@@ -383,7 +389,7 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	{
 		char *line = xasprintf("$ %s\n", r->spec.command);
 
-		put_lines(md, line, strlen(line), links);
+		put_lines(md, line, strlen(line), print_columns(links));
 		free(line);
 	}
 	put_fence(md, fence);
@@ -410,7 +416,8 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	fence = fence_for(out.data, out.len);
 	put_fence(md, fence);
 	buf_puts(md, "{.output}\n");
-	put_lines(md, out.data, out.len, links);
+	/* An output is read, not copied: on screen too it fits the column of a desktop. */
+	put_lines(md, out.data, out.len, links->style == WEAVE_SCREEN ? WEAVE_SCREEN_COLUMNS : print_columns(links));
 	put_fence(md, fence);
 	buf_puts(md, "\n\n::: {.provenance}\n");
 	if (rec->skipped)

@@ -72,7 +72,14 @@ enum weave_style {
 
 /** The columns of code the print page's column holds (tangle/../book/assets/print.css: 7.6pt mono in 164 mm). */
 enum { WEAVE_PRINT_COLUMNS = 96 };
-/** What starts the rest of a wrapped line on paper. */
+/**
+ * The columns of an output the HTML page's column holds at desktop width
+ * (book/assets/book.css: 13.6 px DejaVu Sans Mono, 7.04 px a column, in
+ * 867 px: 123; render.browser checks that no block scrolls at 1280 px).
+ * Code is not wrapped there: the reader copies it.
+ */
+enum { WEAVE_SCREEN_COLUMNS = 120 };
+/** What starts the rest of a wrapped line (on paper, and in an output on screen). */
 #define WEAVE_WRAP_MARK "\xe2\x86\xaa "
 
 /** Where the woven chapter's links point. */

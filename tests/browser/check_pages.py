@@ -2,7 +2,8 @@
 """check_pages.py BUILD - open every page of the rendered book in headless
 Chromium and fail on what a reader would hit: a console error or uncaught
 exception, a broken internal link or image, a code block wider than the page
-or a page that scrolls sideways, at desktop and at phone width. Saves a
+or a page that scrolls sideways, at desktop and at phone width, and at
+desktop width a block that scrolls sideways inside the column. Saves a
 screenshot of each page at each width (and in the dark theme) under
 BUILD/screenshots/ for review. Then it uses the book as a reader would:
 the numbers and the links between chapters, the search (a function's name
@@ -213,6 +214,9 @@ MEASURE = r"""
     if (r.width > 0 && (r.right > width + 1 || r.left < -1))
       out.wide.push(el.tagName.toLowerCase() + ' ' + (el.textContent || el.src || '').trim().slice(0, 50));
   }
+  // A block that fits the page but scrolls inside it: the reader must scroll to read it.
+  out.scrolls = [...document.querySelectorAll('pre')].filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => (p.innerText.split('\n').reduce((a, l) => l.length > a.length ? l : a, '')).trim().slice(0, 60));
   for (const img of document.images)
     if (!img.complete || img.naturalWidth === 0) out.images.push(img.getAttribute('src'));
   return JSON.stringify(out);
@@ -247,6 +251,9 @@ def check_page(browser, page, shots):
                     problems.append("%s: %s" % (label, params["entry"].get("text")))
             if m["scroll"] > 1:
                 problems.append("%s: the page scrolls sideways by %dpx" % (label, m["scroll"]))
+            if not mobile:                             # on a phone, blocks scroll (cleanly: checked above)
+                for w in m["scrolls"]:
+                    problems.append("%s: a block scrolls sideways at %dpx: %s" % (label, width, w))
             for w in m["wide"]:
                 problems.append("%s: wider than the page: %s" % (label, w))
             for i in m["images"]:

@@ -39,6 +39,8 @@ int test_xref_numbers_and_references(void);
 int test_xref_errors(void);
 int test_xref_weave(void);
 int test_weave_print_wraps_long_lines(void);
+int test_weave_screen_wraps_outputs(void);
+int test_search_records(void);
 int test_glyphs_roundtrip(void);
 int test_json_roundtrip(void);
 int test_linemap_rewrite(void);
@@ -108,6 +110,8 @@ static const struct test tests[] = {
 	{"xref_errors", test_xref_errors},
 	{"xref_weave", test_xref_weave},
 	{"weave_print_wraps_long_lines", test_weave_print_wraps_long_lines},
+	{"weave_screen_wraps_outputs", test_weave_screen_wraps_outputs},
+	{"search_records", test_search_records},
 	{"glyphs_roundtrip", test_glyphs_roundtrip},
 	{"json_roundtrip", test_json_roundtrip},
 	{"linemap_rewrite", test_linemap_rewrite},

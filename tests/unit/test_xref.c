@@ -9,6 +9,7 @@
 #include "test-list.h"
 #include "weave.h"
 #include "glyphs.h"
+#include "search.h"
 #include "xref.h"
 
 int test_xref_table_roundtrip(void)
@@ -176,6 +177,42 @@ int test_weave_print_wraps_long_lines(void)
 	return 0;
 }
 
+int test_weave_screen_wraps_outputs(void)
+{
+	struct captured c;
+	struct book b;
+	struct capture_file cap = {0};
+	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
+	struct buf md = {0}, text = {0}, want = {0};
+	char line[131];
+
+	memset(line, 'x', 130);
+	line[130] = '\0';
+	buf_printf(&text, "# T\n\n```{.c file=t/long.c}\nint %s;\n```\n\n```{.console .run}\n$ build/bin/long\n```\n", line);
+	captured_open(&c);
+	EXPECT(load_book(&b, &c, "01-t.md", text.data, NULL, NULL) == 0);
+	cap.id = "ch01-long";
+	cap.loaded = true;
+	buf_printf(&cap.text, "%s\n", line);
+	cap.rec.date = xstrdup("2026-01-02T03:04:05Z");
+	EXPECT(weave_chapter(&b, &cap, NULL, 0, &links, &md, &c.d) == 0);
+	/* The code as written (the reader copies it); the output in the desktop column, marked. */
+	buf_printf(&want, "int %s;\n", line);
+	EXPECT(contains(md.data, want.data));
+	buf_reset(&want);
+	buf_printf(&want, "{.output}\n%.*s\n" WEAVE_WRAP_MARK "%.*s\n", WEAVE_SCREEN_COLUMNS, line,
+		   130 - WEAVE_SCREEN_COLUMNS, line);
+	EXPECT(contains(md.data, want.data));
+	buf_free(&want);
+	buf_free(&md);
+	buf_free(&text);
+	buf_free(&cap.text);
+	run_record_free(&cap.rec);
+	book_free(&b);
+	captured_close(&c);
+	return 0;
+}
+
 int test_glyphs_roundtrip(void)
 {
 	const char *fc = "20-7e a0-17f\n4e00-9fff 2010\n1f680\n";
@@ -200,5 +237,41 @@ int test_glyphs_roundtrip(void)
 	glyphs_free(&back);
 	glyphs_free(&g);
 	buf_free(&out);
+	return 0;
+}
+
+int test_search_records(void)
+{
+	struct captured c;
+	struct book b;
+	struct xref_table t = {0};
+	struct search_chapter s = {0};
+	const char *text = "# Threads\n\nStart.\n\n## Barriers\n\n> A quote of *the* course.\n\n"
+			   "Each thread waits on `&s->synchronizer`.\n\n"
+			   "```{.c file=ch02/b.c}\n#include <pthread.h>\nint f(struct s *p) { return p->n; }\n```\n";
+
+	captured_open(&c);
+	t.chapter = 2;
+	{
+		const char *path = "book/02-threads.md";
+		size_t len = strlen(text);
+
+		EXPECT(book_parse(&b, &path, &text, &len, 1, BOOK_PARTIAL, &c.d) == 0);
+	}
+	search_collect(&b, &t, &s);
+	EXPECT(s.nsections == 2);
+	if (s.nsections == 2) {
+		EXPECT(!strcmp(s.sections[1].number, "2.1"));
+		EXPECT(!strcmp(s.sections[1].title, "Barriers"));
+		/* Markdown's marks go, what code says stays: "->" in prose and code, "#include", "<...>". */
+		EXPECT(contains(s.sections[1].text, "A quote of the course."));
+		EXPECT(contains(s.sections[1].text, "&s->synchronizer"));
+		EXPECT(contains(s.sections[1].text, "#include <pthread.h>"));
+		EXPECT(contains(s.sections[1].text, "return p->n;"));
+	}
+	search_chapter_free(&s);
+	xref_table_free(&t);
+	book_free(&b);
+	captured_close(&c);
 	return 0;
 }
