@@ -72,7 +72,8 @@ int main(int argc, char **argv)
     check(pthread_create(&c, NULL, consumer, NULL), "pthread_create");
     check(pthread_join(p, NULL), "pthread_join");
     check(pthread_join(c, NULL), "pthread_join");
-    printf("the buffer held at most %d items; %d left\n", most_items, items);
+    printf("the buffer held at most %d item%s; %d left\n", most_items,
+           most_items == 1 ? "" : "s", items);
     printf("the producer waited %d times for room, the consumer %d times for an item\n",
            full_waits, empty_waits);
     return 0;

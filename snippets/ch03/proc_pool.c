@@ -122,8 +122,8 @@ int main(int argc, char **argv)
         once &= seen[i] == 1 && out[i] == square(i);
     if (show) {
         for (int w = 0; w < WORKERS; w++)
-            printf("worker %d (pid %d): %d chunks, %d numbers\n", w + 1, (int)pids[w],
-                   chunks[w], numbers[w]);
+            printf("worker %d (pid %d): %d chunk%s, %d numbers\n", w + 1, (int)pids[w],
+                   chunks[w], chunks[w] == 1 ? "" : "s", numbers[w]);
         printf("every number squared exactly once: %s\n", once ? "yes" : "NO");
     }
     return once ? 0 : 1;

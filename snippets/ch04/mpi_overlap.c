@@ -181,7 +181,8 @@ int main(int argc, char **argv)
     if (rank == 0) {
         double comm = t[COMM_ONLY];
 
-        printf("%d doubles each way, %d exchanges per measurement\n", x.count, x.repeats);
+        printf("%d doubles each way, %d exchange%s per measurement\n", x.count, x.repeats,
+               x.repeats == 1 ? "" : "s");
         printf("%-44s %9s  %s\n", "", "ms", "hidden");
         for (int w = 0; w < NWAYS; w++) {
             /* the other part of a combined way: the computation, or the wait */

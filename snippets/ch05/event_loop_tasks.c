@@ -88,7 +88,7 @@ static void run_task(uv_timer_t *timer)
     struct tasks *t = timer->data;
     long work = rng_range(&t->rng, 0, 5);
 
-    printf("%s called, works %ld units\n", task_name[t->current], work);
+    printf("%s called, works %ld unit%s\n", task_name[t->current], work, work == 1 ? "" : "s");
     if (t->blocking) {
         sleep_units((double)work);              /* time.sleep(): the loop is stuck here */
         task_done(t);
