@@ -25,7 +25,7 @@ SLURM_RUN = prog=$(abspath $(BUILD))/bin/$(P); \
     env $(MPI_ENV) sh snippets/ch04/slurm.sh "$$@" $$prog $(ARGS)
 
 .DEFAULT_GOAL := book
-.PHONY: book all test pdf html docs run watch fuzz bench deps deps-check configure clean help check-drift \
+.PHONY: book all test pdf html docs run watch serve fuzz bench deps deps-check configure clean help check-drift \
         test-tsan test-asan test-fresh configured toolchain untangle discard-snippet-edits instructor exercises exercise
 
 book all: deps-check configured  ## the whole book: programs, runs, HTML, PDF, reference
@@ -104,6 +104,12 @@ watch: deps-check configured  ## rebuild the affected pages whenever a chapter o
 	    fi; \
 	    sleep 0.5; \
 	done
+
+PORT ?= 8000
+serve: deps-check configured  ## preview on http://127.0.0.1:PORT (8000): rebuilds the pages on every save under book/, the open page reloads
+	@$(LOCKED) cmake --build $(BUILD) --target html
+	@$(BUILD)/toolchain/serve --html $(BUILD)/html --watch book --watch book/assets --port $(PORT) \
+	    --build sh tangle/locked.sh $(BUILD) ninja -C $(BUILD) html
 
 bench: book  ## the performance report: tangle vs notangle, rebuilds, examples vs limits (build/bench/)
 	@$(shell command -v /usr/bin/python3 || echo python3) tests/bench/bench.py $(CURDIR) $(BUILD)/bench

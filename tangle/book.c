@@ -262,7 +262,7 @@ static void read_variants(struct root *r, const struct chapter *c, struct diag *
 static const char *const reserved_names[] = {
 	"all", "clean", "help", "test", "install", "package", "package_source", "edit_cache",
 	"rebuild_cache", "list_install_components", "html", "pdf", "docs", "tangle", "weave",
-	"run", "remap", "plot", "provenance", "exercise", "instructor", "unit-tests", "leakcheck", "lit",
+	"run", "remap", "plot", "provenance", "exercise", "instructor", "serve", "epub", "unit-tests", "leakcheck", "lit",
 };
 static const char *const reserved_prefixes[] = {"prog_", "lit_", "cmake_", "CMakeFiles"};
 
@@ -1301,6 +1301,128 @@ static void index_quotes(struct book *b, enum book_scope scope, struct diag *d, 
 	strlist_free(&used_keys);
 }
 
+/* The nearest label to @p label, for "did you mean", or NULL. */
+static const char *nearest_label(const struct book *b, const char *label)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+
+	for (size_t i = 0; i < b->labels.ntargets; i++) {
+		size_t dist = edit_distance(label, b->labels.targets[i].label);
+
+		if (dist < best_d) {
+			best_d = dist;
+			best = b->labels.targets[i].label;
+		}
+	}
+	return best && best_d <= strlen(label) / 2 + 1 ? best : NULL;
+}
+
+/* Add a target to the book's labels; a second one with the label is an error at @p line, @p col. */
+static void add_label(struct book *b, const struct xref_target *t, const char *path, int line, int col,
+		      struct diag *d)
+{
+	const struct xref_target *old;
+
+	if (xref_table_add(&b->labels, t))
+		return;
+	old = xref_table_find(&b->labels, t->label);
+	diag_error(d, path, line, col, "the label '%s' is taken already (by %s %s, in %s.md)", t->label,
+		   old->kind == XREF_CHAPTER ? "chapter" : old->kind == XREF_SECTION ? "section" : "figure",
+		   old->number, old->slug);
+}
+
+/*
+ * Headings, figures and references (xref.h): number the chapters in the
+ * order given, collect every label, and (whole book) resolve every reference.
+ */
+static void index_xrefs(struct book *b, enum book_scope scope, struct diag *d)
+{
+	b->xrefs = xcalloc(b->nchapters + 1, sizeof(*b->xrefs));
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		struct chapter *c = &b->chapters[ci];
+		struct xref_chapter *x = &b->xrefs[ci];
+		unsigned number = (unsigned)ci + 1, figure = 0;
+		struct buf num = {0};
+
+		if (!c->tag)
+			continue;
+		xref_scan(c, x, d);
+		for (size_t i = 0; i < x->nheadings; i++) {
+			const struct heading *h = &x->headings[i];
+			struct xref_target t = {NULL, XREF_SECTION, NULL, c->slug, c->tag, h->id};
+			/* A chapter's anchor is its title's id, ch-SLUG, which is its label too. */
+			if (!h->numbered || (h->level > 1 && !h->label))
+				continue;
+			buf_reset(&num);
+			heading_number(h, number, &num);
+			t.number = num.data;
+			if (h->level == 1) {
+				t.kind = XREF_CHAPTER;
+				t.label = h->id;
+			} else {
+				t.label = h->label;
+			}
+			add_label(b, &t, c->path, h->line, 1, d);
+		}
+		for (size_t i = 0; i < b->nplots; i++) {
+			const struct plot *p = &b->plots[i];
+			const char *name;
+
+			if (p->chapter != c)
+				continue;
+			figure++;
+			if (!(name = attrs_get(p->block->attrs, "name")))
+				continue;
+			{
+				char *label = xasprintf("fig-%s", name);
+				struct xref_target t = {label, XREF_FIGURE, NULL, c->slug, c->tag, p->id};
+
+				buf_reset(&num);
+				buf_printf(&num, "%u.%u", number, figure);
+				t.number = num.data;
+				add_label(b, &t, c->path, p->block->line, attrs_col(p->block->attrs, "name"), d);
+				free(label);
+			}
+		}
+		buf_free(&num);
+	}
+	if (scope != BOOK_WHOLE)
+		return;
+	for (size_t ci = 0; ci < b->nchapters; ci++) {
+		const struct xref_chapter *x = &b->xrefs[ci];
+
+		for (size_t i = 0; i < x->nuses; i++) {
+			const struct xref_use *u = &x->uses[i];
+			const char *hint;
+
+			if (xref_table_find(&b->labels, u->label))
+				continue;
+			if ((hint = nearest_label(b, u->label)))
+				diag_error(d, b->chapters[ci].path, u->line, u->col,
+					   "no chapter, section or figure is labelled '%s'; did you mean '%s'?",
+					   u->label, hint);
+			else
+				diag_error(d, b->chapters[ci].path, u->line, u->col,
+					   "no chapter, section or figure is labelled '%s' (a section is labelled "
+					   "'## Title {#sec-NAME}', a figure by its plot's name=, a chapter is "
+					   "ch-SLUG)", u->label);
+		}
+	}
+}
+
+void book_xref_table(const struct book *b, size_t ci, struct xref_table *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->chapter = (unsigned)ci + 1;
+	for (size_t i = 0; b->xrefs && i < b->xrefs[ci].nuses; i++) {
+		const struct xref_target *t = xref_table_find(&b->labels, b->xrefs[ci].uses[i].label);
+
+		if (t)
+			xref_table_add(out, t);
+	}
+}
+
 /* The checks of book_load() and book_parse(), once the chapters are read. */
 static int check_book(struct book *b, enum book_scope scope, struct diag *d, int errors)
 {
@@ -1323,6 +1445,7 @@ static int check_book(struct book *b, enum book_scope scope, struct diag *d, int
 	index_runs(b, scope, d);
 	index_plots(b, d);
 	index_quotes(b, scope, d, errors);
+	index_xrefs(b, scope, d);
 	if (d->errors == errors)
 		book_index_exercises(b, d);
 	book_check_prose(b, scope == BOOK_WHOLE, d);
@@ -1379,6 +1502,10 @@ void book_free(struct book *b)
 		free(b->plots[i].id);
 	free(b->plots);
 	quotes_free(b->quotes, b->nquotes);
+	for (size_t i = 0; b->xrefs && i < b->nchapters; i++)
+		xref_chapter_free(&b->xrefs[i]);
+	free(b->xrefs);
+	xref_table_free(&b->labels);
 	free(b->index);
 	free(b->chunks);
 	free(b->roots);

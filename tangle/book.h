@@ -22,6 +22,8 @@
  *     chapter, and (whole book) every value is quoted or tested by a claim;
  *   - every exercise has its starting file, its checks and its solution
  *     (exercise.h says how they are written and what holds of them).
+ *   - every label (xref.h) names one target, and (whole book) every
+ *     reference of the prose names a label.
  */
 #ifndef TANGLE_BOOK_H
 #define TANGLE_BOOK_H
@@ -34,6 +36,7 @@
 #include "quote.h"
 #include "runspec.h"
 #include "util.h"
+#include "xref.h"
 
 /** All the blocks of one chapter that define one chunk name, in order. */
 struct chunk {
@@ -129,6 +132,8 @@ struct book {
 	struct strmap run_ids;	/**< run id -> index in runs */
 	struct exercise *exercises; /**< every exercise, in book order */
 	size_t nexercises;	/**< number of exercises */
+	struct xref_chapter *xrefs; /**< each chapter's headings and references (nchapters of them) */
+	struct xref_table labels; /**< every label of these chapters, numbered in the order given */
 };
 
 /** How much book_load() checks. */
@@ -161,6 +166,12 @@ void book_free(struct book *b);
  * or "ch01.serial"), or NULL.
  */
 const struct run *book_value_run(const struct book *b, const struct chapter *c, const char *name);
+
+/**
+ * The table weave reads for chapter @p ci (xref.h): its number and the
+ * targets of the labels it references, into @p out.
+ */
+void book_xref_table(const struct book *b, size_t ci, struct xref_table *out);
 
 /** The chunk @p name of chapter @p c, or NULL. */
 const struct chunk *book_chunk(const struct book *b, const struct chapter *c,

@@ -14,7 +14,7 @@
 
 /** Where diagnostics go and how many errors were reported. */
 struct diag {
-	FILE *stream;	/**< destination, stderr in the commands */
+	FILE *stream;	/**< destination, stderr in the commands; NULL: counted, not shown */
 	int errors;	/**< number of diag_error() calls so far */
 };
 

@@ -291,10 +291,14 @@ function(lit_finish)
   foreach(slug IN LISTS chapters)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
     lit_stamp(stamp ${CMAKE_SOURCE_DIR}/${src})
+    # The chapter's numbers and those of the labels it references
+    # (tangle/xref.h), rewritten by tangle only when they change: a chapter
+    # inserted before this one, or a section it references renumbered.
+    set(xref ${LIT_GEN}/xrefs/${slug}.xref)
     add_custom_command(
       OUTPUT ${LIT_MD}/${slug}.meta.json
-      COMMAND ${weave} meta ${src} ${LIT_MD}/${slug}.meta.json
-      DEPENDS ${stamp} ${weave}
+      COMMAND ${weave} meta ${src} ${LIT_MD}/${slug}.meta.json --xref ${xref}
+      DEPENDS ${stamp} ${weave} ${xref}
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Reading the title of ${slug}"
       VERBATIM)
@@ -315,9 +319,26 @@ function(lit_finish)
     list(APPEND copied ${LIT_HTML}/assets/${name})
   endforeach()
 
+  # What the fonts of this machine can draw (tangle/glyphs.h): a chapter or
+  # output with a character none of them has fails at its line, rather than
+  # printing a blank. Read at configure; rewritten only when it changes.
+  find_program(LIT_FC_LIST fc-list REQUIRED)   # fontconfig, deps/packages.txt
+  execute_process(COMMAND ${LIT_FC_LIST} --format "%{charset}\n" OUTPUT_VARIABLE charsets RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "fc-list cannot list the fonts' coverage")
+  endif()
+  string(REPLACE "\n" ";" charsets "${charsets}")
+  list(SORT charsets)
+  list(REMOVE_DUPLICATES charsets)
+  list(JOIN charsets "\n" charsets)
+  file(WRITE ${LIT_GEN}/fonts.charset.new "${charsets}\n")
+  file(COPY_FILE ${LIT_GEN}/fonts.charset.new ${LIT_GEN}/fonts.charset ONLY_IF_DIFFERENT)
+  file(REMOVE ${LIT_GEN}/fonts.charset.new)
+
   set(pandoc_html ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
       --template ${assets}/page.html --section-divs --toc --toc-depth 2)
   set(pages)
+  set(search_records)
   set(woven)
   foreach(slug IN LISTS chapters)
     get_property(src GLOBAL PROPERTY LIT_SOURCE_${slug})
@@ -333,15 +354,22 @@ function(lit_finish)
       list(APPEND quoted_args --quoted-run ${id})
       list(APPEND quoted_files ${LIT_OUT}/${id}.json ${LIT_OUT}/${id}.txt ${LIT_GEN}/runs/${id}.run)
     endforeach()
+    set(xref ${LIT_GEN}/xrefs/${slug}.xref)
+    # One weave, three texts: the screen page's, the print page's (no link
+    # into the build tree, long lines wrapped and marked) and the EPUB's.
     add_custom_command(
-      OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.solutions.md
+      OUTPUT ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.print.md ${LIT_MD}/${slug}.epub.md
+             ${LIT_MD}/${slug}.search ${LIT_MD}/${slug}.solutions.md
       COMMAND ${weave} chapter ${src} --runs ${LIT_OUT}
               --out ${LIT_MD}/${slug}.md --page ${LIT_MD}/${slug}.yaml
+              --print-out ${LIT_MD}/${slug}.print.md --epub-out ${LIT_MD}/${slug}.epub.md
+              --xref ${xref} --base-url "${BOOK_BASE_URL}" --search ${LIT_MD}/${slug}.search
+              --glyphs ${LIT_GEN}/fonts.charset
               --solutions ${LIT_MD}/${slug}.solutions.md
               --snippets-url ../../snippets --outputs-url ../out
               --reference-url ../docs/programs/html --verify ${CMAKE_SOURCE_DIR} ${LIT_BIN}
               --root ${CMAKE_SOURCE_DIR} --gen ${LIT_GEN} ${quoted_args} ${metas}
-      DEPENDS ${stamp} ${weave} ${metas} ${runs} ${quoted_files}
+      DEPENDS ${stamp} ${weave} ${metas} ${runs} ${quoted_files} ${xref} ${LIT_GEN}/fonts.charset
       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       COMMENT "Weaving ${slug}"
       VERBATIM)
@@ -355,13 +383,14 @@ function(lit_finish)
       VERBATIM)
     list(APPEND pages ${LIT_HTML}/${slug}.html)
     list(APPEND woven ${LIT_MD}/${slug}.md)
+    list(APPEND search_records ${LIT_MD}/${slug}.search)
     list(APPEND all_figures ${figures})
   endforeach()
 
   add_custom_command(
-    OUTPUT ${LIT_MD}/index.md ${LIT_MD}/index.yaml
+    OUTPUT ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${LIT_MD}/epub.yaml
     COMMAND ${weave} index ${index_src} --out ${LIT_MD}/index.md
-            --page ${LIT_MD}/index.yaml ${metas}
+            --page ${LIT_MD}/index.yaml --epub-meta ${LIT_MD}/epub.yaml ${metas}
     DEPENDS ${index_stamp} ${weave} ${metas}
     COMMENT "Weaving the front page"
     VERBATIM)
@@ -373,7 +402,26 @@ function(lit_finish)
     DEPENDS ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${stamp_page.html}
     COMMENT "Rendering html/index.html"
     VERBATIM)
-  add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied})
+  # Search: every chapter's records joined into the index the pages load,
+  # matched by lunr.js, Debian's libjs-lunr (tangle/search.h).
+  add_custom_command(
+    OUTPUT ${LIT_HTML}/search-index.js
+    COMMAND ${weave} search ${LIT_HTML}/search-index.js ${search_records}
+    DEPENDS ${weave} ${search_records}
+    COMMENT "Indexing the book for search"
+    VERBATIM)
+  set(lunr /usr/share/javascript/lunr/lunr.min.js)
+  if(NOT EXISTS ${lunr})
+    message(FATAL_ERROR "${lunr} is missing: make deps installs libjs-lunr")
+  endif()
+  add_custom_command(
+    OUTPUT ${LIT_HTML}/assets/lunr.js
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${lunr} ${LIT_HTML}/assets/lunr.js
+    DEPENDS ${lunr}
+    VERBATIM)
+  list(APPEND copied ${LIT_HTML}/assets/lunr.js)
+  add_custom_target(html ${LIT_RENDER_ALL} DEPENDS ${pages} ${LIT_HTML}/index.html ${copied}
+    ${LIT_HTML}/search-index.js)
 
   # The PDF. Each chapter is laid out on its own, its page numbers
   # continuing from the chapter before (pdf/NN.start.css), so that an edit
@@ -408,10 +456,10 @@ function(lit_finish)
       COMMAND ${LIT_SHARED} pandoc --from markdown --to html5 --standalone
               --template ${assets}/print.html --section-divs --id-prefix ch${number}-
               --metadata-file ${LIT_MD}/${slug}.yaml --css ${assets}/print.css
-              -o ${print_html}.tmp ${LIT_MD}/${slug}.md
+              -o ${print_html}.tmp ${LIT_MD}/${slug}.print.md
       COMMAND sed -E -i -f ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed ${print_html}.tmp
       COMMAND ${LIT_REPLACE} ${print_html}.tmp ${print_html}
-      DEPENDS ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${stamp_print.html}
+      DEPENDS ${LIT_MD}/${slug}.print.md ${LIT_MD}/${slug}.yaml ${stamp_print.html}
               ${CMAKE_SOURCE_DIR}/tangle/print-slim.sed
       COMMENT "Rendering html/${slug}.print.html"
       VERBATIM)
@@ -445,12 +493,32 @@ function(lit_finish)
   add_custom_target(pdf ${LIT_RENDER_ALL} DEPENDS ${LIT_PDF}/book.pdf ${chapter_pdfs})
   lit_instructor("${chapters}" "${metas}" "${chapter_pdfs};${index_pdf}")
 
+  # The EPUB: the chapters' EPUB texts as one document, which pandoc splits
+  # at the chapters, with the figures (from html/) and the outputs.
+  set(LIT_EPUB ${CMAKE_BINARY_DIR}/epub)
+  set(epub_texts)
+  foreach(slug IN LISTS chapters)
+    list(APPEND epub_texts ${LIT_MD}/${slug}.epub.md)
+  endforeach()
+  lit_stamp(stamp_epub_css ${assets}/epub.css)
+  add_custom_command(
+    OUTPUT ${LIT_EPUB}/book.epub
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${LIT_EPUB}
+    COMMAND ${LIT_SHARED} pandoc --from markdown --to epub3 --standalone --epub-chapter-level 1
+            --toc --toc-depth 2 --metadata-file ${LIT_MD}/epub.yaml --css ${assets}/epub.css
+            --resource-path ${LIT_HTML} -o ${LIT_EPUB}/book.epub.tmp ${epub_texts}
+    COMMAND ${CMAKE_COMMAND} -E rename ${LIT_EPUB}/book.epub.tmp ${LIT_EPUB}/book.epub
+    DEPENDS ${epub_texts} ${LIT_MD}/epub.yaml ${stamp_epub_css} ${all_figures}
+    COMMENT "Writing epub/book.epub (pandoc)"
+    VERBATIM)
+  add_custom_target(epub ${LIT_RENDER_ALL} DEPENDS ${LIT_EPUB}/book.epub)
+
   # What the book no longer defines goes.
   get_property(binaries GLOBAL PROPERTY LIT_BINARIES)
   get_property(run_files GLOBAL PROPERTY LIT_RUN_FILES)
   get_property(figure_files GLOBAL PROPERTY LIT_FIGURE_FILES)
   set(pages ${LIT_HTML}/index.html)
-  set(md ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${LIT_MD}/index.meta.json)
+  set(md ${LIT_MD}/index.md ${LIT_MD}/index.yaml ${LIT_MD}/index.meta.json ${LIT_MD}/epub.yaml)
   # book.pdf.front.*: pdfbook.py's front matter, kept to be laid out again only when it changes.
   set(pdfs ${LIT_PDF}/book.pdf ${LIT_PDF}/book.pdf.front.html ${LIT_PDF}/book.pdf.front.pdf
     ${LIT_PDF}/book-index.pdf ${LIT_PDF}/book-index.pages ${LIT_PDF}/book-index.start.css
@@ -460,17 +528,19 @@ function(lit_finish)
   foreach(slug IN LISTS chapters)
     list(APPEND pages ${LIT_HTML}/${slug}.html ${LIT_HTML}/${slug}.print.html)
     list(APPEND md ${LIT_MD}/${slug}.md ${LIT_MD}/${slug}.yaml ${LIT_MD}/${slug}.meta.json
-      ${LIT_MD}/${slug}.solutions.md)
+         ${LIT_MD}/${slug}.print.md ${LIT_MD}/${slug}.epub.md ${LIT_MD}/${slug}.search
+         ${LIT_MD}/${slug}.solutions.md)
     list(APPEND pdfs ${LIT_PDF}/${slug}.pdf ${LIT_PDF}/${slug}.pages ${LIT_PDF}/${slug}.start.css)
   endforeach()
   lit_prune(${LIT_BIN} GLOBS * KEEP ${binaries})
   lit_prune(${LIT_OUT} GLOBS * KEEP ${run_files})
   lit_prune(${LIT_TEST_OUT} GLOBS * KEEP ${run_files})
   lit_prune(${LIT_HTML}/figures GLOBS * KEEP ${figure_files})
-  lit_prune(${LIT_HTML} GLOBS *.html *.tmp KEEP ${pages})
+  lit_prune(${LIT_HTML} GLOBS *.html *.tmp *.js KEEP ${pages} ${LIT_HTML}/search-index.js)
   lit_prune(${LIT_HTML}/assets GLOBS * KEEP ${copied})
   lit_prune(${LIT_MD} GLOBS * KEEP ${md})
   lit_prune(${LIT_PDF} GLOBS * KEEP ${pdfs})
+  lit_prune(${CMAKE_BINARY_DIR}/epub GLOBS * KEEP ${CMAKE_BINARY_DIR}/epub/book.epub)
 endfunction()
 
 # The PDF's index: every term the book defines ([term]{.dfn}, tangle/prose.h),

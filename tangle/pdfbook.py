@@ -12,8 +12,10 @@ out one chapter again, not the book. This script does the rest:
   pdfbook.py assemble --meta INDEX.meta.json --front FRONT.html --css PRINT.css OUT.pdf CHAPTER.pdf...
       Lay out the front matter (cover, contents with page numbers, numbered
       in roman), then join it and the chapters, keeping every chapter's
-      bookmarks and links, turning the contents into links, and labelling
-      the pages as they are printed (i, ii, 1, 2, ...). Written atomically.
+      bookmarks and links, turning the contents and the links between
+      chapters ("book:ID", tangle/weave.h) into links inside the book, and
+      labelling the pages as they are printed (i, ii, 1, 2, ...). Written
+      atomically; a link between chapters that leads nowhere is an error.
 
   pdfbook.py index --css PRINT.css --start START.css OUT.pdf CHAPTER.pdf:CHAPTER.print.html:CHAPTER.start.css...
       The book's index: every term a chapter defines (a <dfn> element,
@@ -130,10 +132,40 @@ def cmd_assemble(args):
     front_path = front_matter(page, front, css, out + ".front")
     nfront = len(PdfReader(front_path).pages)
 
+    # Where each element with an id is: its chapter's named destinations, the
+    # print pages' ids, unique in the book (pandoc's --id-prefix chNN-).
+    targets, offset = {}, nfront
+    for r in readers:
+        for name, dest in r.named_destinations.items():
+            targets[str(name)] = (offset + r.get_destination_page_number(dest),
+                                  float(dest.get("/Left") or 0), float(dest.get("/Top") or 0))
+        offset += len(r.pages)
+
     writer = PdfWriter()
     writer.append(front_path, import_outline=False)
     for path in args.chapters:
         writer.append(path, import_outline=True)
+
+    # A link to another chapter is "book:ID" in its print page (tangle/weave.h):
+    # here it becomes a link inside the book. One that leads nowhere stops the build.
+    dangling = []
+    for number, p in enumerate(writer.pages):
+        for annot in p.get("/Annots") or []:
+            a = annot.get_object()
+            uri = str((a.get("/A") or {}).get("/URI", ""))
+            if not uri.startswith("book:"):
+                continue
+            if uri[5:] not in targets:
+                dangling.append("page %d: %s" % (number + 1, uri))
+                continue
+            page, left, top = targets[uri[5:]]
+            del a[NameObject("/A")]
+            a[NameObject("/Dest")] = ArrayObject([
+                writer.pages[page].indirect_reference, NameObject("/XYZ"),
+                FloatObject(left), FloatObject(top), NumberObject(0)])
+    if dangling:
+        sys.stderr.write("%s: error: links to no element of the book:\n  %s\n" % (out, "\n  ".join(dangling)))
+        sys.exit(1)
 
     # Contents entries become links to the bookmarks' destinations.
     for p in writer.pages[:nfront]:
@@ -286,8 +318,8 @@ def cmd_instructor_copy(src, dst):
         with open(path, encoding="utf-8") as f:
             text = f.read()
         nav = text.find('<nav class="sidebar"')
-        end = text.find("  </ol>\n</nav>", nav)
-        if nav >= 0 and end >= 0:
+        end = text.find("\n  </ol>\n", nav) + 1   # the end of the list of chapters
+        if nav >= 0 and end > 0 and end < text.find("</nav>", nav):
             text = text[:end] + entry + text[end:]
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)

@@ -2,7 +2,7 @@
  * provenance - prove that every output the book shows is of the current code.
  *
  *   provenance --book DIR --gen DIR --out DIR --bindir DIR --html DIR
- *              [--pdf-text FILE.txt[:SLUG]]... [--root DIR]
+ *              [--pdf-text FILE.txt[:SLUG]]... [--epub DIR] [--root DIR]
  *
  * The book is read afresh from --book's chapters, and for every run block:
  *
@@ -23,7 +23,11 @@
  *     chapter's PDF) holds the first digits of the digest of each of its
  *     runs, and no other digits labelled "output";
  *   - each figure (--html/figures/ID.svg) was drawn from its run's current
- *     output (plot writes the digest into the SVG).
+ *     output (plot writes the digest into the SVG);
+ *   - with --epub DIR (the unpacked EPUB), its n-th chapter (EPUB/text/
+ *     ch00n.xhtml, pandoc's split at the chapters) shows the n-th
+ *     chapter's outputs, values and claims as its page must, and its
+ *     figures (EPUB/media/) are the current ones.
  *
  * The build graph is checked too: its manifest (--gen/manifest.cmake) must
  * name the runs the book has. Each finding is an error at the run's chapter
@@ -45,14 +49,14 @@
 #include "tangle.h"
 
 struct options {
-	const char *book, *gen, *out, *bindir, *html, *root;
+	const char *book, *gen, *out, *bindir, *html, *root, *epub;
 	struct strlist pdf_texts;
 };
 
 static void usage(void)
 {
 	fputs("usage: provenance --book DIR --gen DIR --out DIR --bindir DIR --html DIR\n"
-	      "                  [--pdf-text FILE.txt[:SLUG]]... [--root DIR]\n", stderr);
+	      "                  [--pdf-text FILE.txt[:SLUG]]... [--epub DIR] [--root DIR]\n", stderr);
 	exit(2);
 }
 
@@ -316,11 +320,12 @@ static size_t page_quotes(const char *html, struct shown_quote **out)
 
 /*
  * Does the link @p href lead to run @p id: "#run-ID", "PAGE.html#run-ID", or
- * with the print page's prefix, "#ch01-run-ID"?
+ * with the print page's prefix, "#ch01-run-ID", or to another chapter's
+ * print page, "book:ch01-run-ID" (weave.h)?
  */
 static bool has_suffix_run(const char *href, const char *id)
 {
-	const char *hash = strrchr(href, '#');
+	const char *hash = starts_with(href, "book:") ? href + 4 : strrchr(href, '#');
 	char *want = xasprintf("run-%s", id);
 	size_t n = hash ? strlen(hash + 1) : 0, w = strlen(want);
 	bool ok = hash && n >= w && !strcmp(hash + 1 + n - w, want) && (n == w || hash[n - w] == '-');
@@ -558,6 +563,38 @@ static void check_figures(const struct book *b, const struct run_record *recs, c
 	}
 }
 
+/* Each figure of the EPUB (pandoc renames them: @p media/fileN.svg) must be a current one. */
+static void check_epub_figures(const struct book *b, const struct run_record *recs, const char *media,
+			       struct diag *d)
+{
+	struct strlist files = {0};
+	struct buf all = {0};
+
+	list_files(media, &files);
+	for (size_t i = 0; i < files.len; i++) {
+		char *path = xasprintf("%s/%s", media, files.items[i]);
+		struct buf text = {0};
+
+		if (ends_with(path, ".svg") && read_file(path, &text) == 0 && text.data)
+			buf_add(&all, text.data, text.len);
+		buf_free(&text);
+		free(path);
+	}
+	buf_putc(&all, '\0');
+	for (size_t i = 0; i < b->nplots; i++) {
+		const struct plot *p = &b->plots[i];
+		size_t r = (size_t)(p->run - b->runs);
+		char *want = xasprintf("output of run %s, digest %s", p->run->id, recs[r].id ? recs[r].digest : "?");
+
+		if (!strstr(all.data, want))
+			diag_error(d, p->chapter->path, p->block->line, 0,
+				   "the EPUB (%s) has no figure drawn from the current output of run %s", media, p->run->id);
+		free(want);
+	}
+	strlist_free(&files);
+	buf_free(&all);
+}
+
 /* The build graph's runs (its manifest) must be the book's. */
 static void check_manifest(const struct book *b, const char *gen, struct diag *d)
 {
@@ -620,6 +657,8 @@ int main(int argc, char **argv)
 			slot = &o.html;
 		else if (!strcmp(argv[i], "--root"))
 			slot = &o.root;
+		else if (!strcmp(argv[i], "--epub"))
+			slot = &o.epub;
 		else
 			usage();
 		*slot = argv[++i];
@@ -669,12 +708,26 @@ int main(int argc, char **argv)
 		free(page);
 		free(print);
 	}
+	for (size_t ci = 0; o.epub && ci < b.nchapters; ci++) {
+		/* pandoc splits the EPUB at the chapters: ch001.xhtml is the first. */
+		char *page = xasprintf("%s/EPUB/text/ch%03zu.xhtml", o.epub, ci + 1);
+
+		check_page(page, &b, &b.chapters[ci], recs, &d);
+		free(page);
+	}
+	if (o.epub) {
+		char *media = xasprintf("%s/EPUB/media", o.epub);
+
+		check_epub_figures(&b, recs, media, &d);
+		free(media);
+	}
 	for (size_t i = 0; i < o.pdf_texts.len; i++)
 		check_pdf_text(o.pdf_texts.items[i], &b, recs, &d);
 	check_figures(&b, recs, o.html, &d);
 	if (!d.errors)
-		printf("provenance: %d outputs of %zu chapters, %zu values and claims, %zu figures and %zu PDF texts "
-		       "are of the current code\n", checked, b.nchapters, b.nquotes, b.nplots, o.pdf_texts.len);
+		printf("provenance: %d outputs of %zu chapters, %zu values and claims, %zu figures, %zu PDF texts "
+		       "and %s are of the current code\n", checked, b.nchapters, b.nquotes, b.nplots, o.pdf_texts.len,
+		       o.epub ? "the EPUB" : "no EPUB");
 	else
 		fprintf(stderr, "provenance: %d finding%s: the book shows something the current code did not produce\n",
 			d.errors, d.errors == 1 ? "" : "s");

@@ -21,7 +21,17 @@ if [ -n "${OLDPWD:-}" ] && [ "$(cd "$OLDPWD" && pwd -P)" != "$1" ]; then
 fi
 # (A build graph made before CMAKE was passed gives four arguments: the
 # cmake on PATH serves it, so that it too can be made again.)
-if ! out=$("${5:-cmake}" --build "$(dirname "$3")" 2>&1); then
+# Ninja itself when the toolchain's tree is Ninja's (the presets' generator):
+# the same build, CMake's rerun rule included, without a CMake process in
+# front of it (30 to 80 ms of every preview's rebuild on a busy machine).
+build_toolchain() {
+    if [ -f "$1/build.ninja" ] && command -v ninja >/dev/null; then
+        ninja -C "$1"
+    else
+        "$2" --build "$1"
+    fi
+}
+if ! out=$(build_toolchain "$(dirname "$3")" "${5:-cmake}" 2>&1); then
     printf '%s\n' "$out" >&2
     echo "error: the toolchain ($(dirname "$3")) does not build" >&2
     exit 1

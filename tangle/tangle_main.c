@@ -10,7 +10,8 @@
  * The chapters are --book's DIR/NN-*.md, in order, and any given by name.
  * tangle reads them, checks the whole web, and only when there is no error
  * writes snippets/ and, with --gen, the files of the build: line maps, run
- * and plot files (specfile.h), the manifest (manifest.h), and a stamp per
+ * and plot files (specfile.h), the manifest (manifest.h), each chapter's
+ * numbers and the targets of its references (xrefs/SLUG.xref, xref.h), and a stamp per
  * file of --book's DIR (stamps/PATH, its digest, rewritten only when the
  * content changes, so that the build follows content, not times).
  *
@@ -759,6 +760,7 @@ static int write_mode(const struct book *b, const struct tangled *idx, const cha
 		remove_stale_gen(&t.gen, gen, "runs");
 		remove_stale_gen(&t.gen, gen, "plots");
 		remove_stale_gen(&t.gen, gen, "stamps");
+		remove_stale_gen(&t.gen, gen, "xrefs");
 	}
 	rc = snip.written + more.written;
 	if (rc)

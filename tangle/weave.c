@@ -55,6 +55,50 @@ static void put_fence(struct buf *b, size_t n)
 		buf_putc(b, '`');
 }
 
+/*
+ * Append @p len bytes of @p text to @p b, with every line longer than
+ * @p columns (a tab counts to the next multiple of 8, a character of
+ * UTF-8 one column) broken into lines that fit, each part after the first
+ * starting with WEAVE_WRAP_MARK, so that a reader sees where a line went
+ * on. @p columns 0: as it is.
+ */
+static void put_lines(struct buf *b, const char *text, size_t len, unsigned columns)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned col = 0;
+
+	if (!columns) {
+		buf_add(b, text, len);
+		return;
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] < 0x80 ? 1 : utf8_sequence(s + i, len - i);
+		unsigned width = s[i] == '\t' ? 8 - col % 8 : 1;
+
+		if (!n)
+			n = 1;
+		if (s[i] == '\n') {
+			col = 0;
+		} else if (col + width > columns) {
+			buf_putc(b, '\n');
+			buf_puts(b, WEAVE_WRAP_MARK);
+			col = 2;
+			width = s[i] == '\t' ? 8 - col % 8 : 1;
+			col += width;
+		} else {
+			col += width;
+		}
+		buf_add(b, s + i, n);
+		i += n;
+	}
+}
+
+/* The columns a line of code may take in @p links's book: the print page's, or any. */
+static unsigned print_columns(const struct weave_links *links)
+{
+	return links->style == WEAVE_PRINT ? WEAVE_PRINT_COLUMNS : 0;
+}
+
 static void clean_text(struct buf *b, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -223,7 +267,15 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 		buf_puts(md, "[File]{.chunk-kind} [");
 		md_escape(md, blk->name);
 		buf_puts(md, "]{.chunk-name}");
-		if (links->snippets_url) {
+		if (links->style != WEAVE_SCREEN) {
+			/* No link into the build tree: the published book's, or the path as text. */
+			buf_printf(md, " · [snippets/");
+			md_escape(md, blk->name);
+			if (links->base_url)
+				buf_printf(md, "](%s/snippets/%s){.snippet-link}", links->base_url, blk->name);
+			else
+				buf_puts(md, "]{.snippet-path}");
+		} else if (links->snippets_url) {
 			buf_printf(md, " · [snippets/");
 			md_escape(md, blk->name);
 			buf_printf(md, "](%s/%s){.snippet-link}", links->snippets_url, blk->name);
@@ -232,11 +284,16 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 		 * The reference documents C sources and headers only, and neither
 		 * an exercise's starting file nor its solution (exercise.h).
 		 */
-		if (links->reference_url && (ends_with(blk->name, ".c") || ends_with(blk->name, ".h")) &&
-		    !starts_with(blk->name, "exercises/") && !is_solution(bk, blk)) {
+		if ((ends_with(blk->name, ".c") || ends_with(blk->name, ".h")) &&
+		    !starts_with(blk->name, "exercises/") && !is_solution(bk, blk) &&
+		    (links->style == WEAVE_SCREEN ? links->reference_url != NULL : links->base_url != NULL)) {
 			char *page = doxygen_page(blk->name);
 
-			buf_printf(md, " · [reference](%s/%s){.reference-link}", links->reference_url, page);
+			if (links->style == WEAVE_SCREEN)
+				buf_printf(md, " · [reference](%s/%s){.reference-link}", links->reference_url, page);
+			else
+				buf_printf(md, " · [reference](%s/docs/programs/html/%s){.reference-link}", links->base_url,
+					   page);
 			free(page);
 		}
 	} else {
@@ -274,7 +331,7 @@ static void weave_code(struct buf *md, const struct book *bk, const struct chapt
 	fence = fence_for(body.data ? body.data : "", body.len);
 	put_fence(md, fence);
 	buf_printf(md, "{.%s .literate}\n", lang);
-	buf_add(md, body.data, body.len);
+	put_lines(md, body.data ? body.data : "", body.len, print_columns(links));
 	put_fence(md, fence);
 	buf_puts(md, "\n");
 	references_of(bk, c, blk, refs, &nrefs);
@@ -341,9 +398,13 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	buf_printf(md, "::: {.run #run-%s}\n", r->id);
 	fence = fence_for(r->spec.command, strlen(r->spec.command));
 	put_fence(md, fence);
-	buf_puts(md, "{.console .command}\n$ ");
-	buf_puts(md, r->spec.command);
-	buf_puts(md, "\n");
+	buf_puts(md, "{.console .command}\n");
+	{
+		char *line = xasprintf("$ %s\n", r->spec.command);
+
+		put_lines(md, line, strlen(line), print_columns(links));
+		free(line);
+	}
 	put_fence(md, fence);
 	buf_puts(md, "\n\n");
 
@@ -368,7 +429,8 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 	fence = fence_for(out.data, out.len);
 	put_fence(md, fence);
 	buf_puts(md, "{.output}\n");
-	buf_add(md, out.data, out.len);
+	/* An output is read, not copied: on screen too it fits the column of a desktop. */
+	put_lines(md, out.data, out.len, links->style == WEAVE_SCREEN ? WEAVE_SCREEN_COLUMNS : print_columns(links));
 	put_fence(md, fence);
 	buf_puts(md, "\n\n::: {.provenance}\n");
 	if (rec->skipped)
@@ -451,9 +513,9 @@ static void weave_run(struct buf *md, const struct run *r, const struct capture_
 }
 
 /* A figure: the SVG the build drew, with its caption and where it came from. */
-static void weave_plot(struct buf *md, const struct plot *p)
+static void weave_plot(struct buf *md, const struct plot *p, unsigned chapter, unsigned number)
 {
-	buf_printf(md, "::: {.figure #%s}\n![", p->id);
+	buf_printf(md, "::: {.figure #%s}\n![Figure %u.%u: ", p->id, chapter, number);
 	md_escape(md, p->caption);
 	buf_printf(md, "](figures/%s.svg)\n\n::: {.figure-source}\nDrawn by gnuplot from the output of "
 		   "[the run above](#run-%s) when this copy was built.\n:::\n:::\n", p->id, p->run->id);
@@ -476,16 +538,35 @@ struct quote_ctx {
 	const struct capture_file *caps;	/* of the chapter's runs, in order */
 	const struct quoted_run *quoted;
 	size_t nquoted;
+	const struct xref_chapter *xc;	/* the chapter's headings and references */
 	struct buf list;		/* the chapter's list of quoted values, for print */
 	size_t listed;
+	const struct weave_links *links;
+	const struct xref_table *xrefs;	/* the chapter's number and its references' targets */
 };
 
 /* A run a quote reads: its record, and its page ("" for this one). */
 struct quote_source {
 	const char *id;
 	const char *slug;
+	const char *tag;
 	const struct capture_file *cap;
 };
+
+/*
+ * The link to the element @p id of the chapter @p slug, tagged @p tag (""
+ * for this chapter), as the style of @p links writes it.
+ */
+static void put_href(struct buf *md, const struct weave_links *links, const char *slug, const char *tag,
+		     const char *id)
+{
+	if (!*slug || links->style == WEAVE_EPUB)
+		buf_printf(md, "#%s", id);
+	else if (links->style == WEAVE_PRINT)
+		buf_printf(md, "book:%s-%s", tag, id);
+	else
+		buf_printf(md, "%s.html#%s", slug, id);
+}
 
 /* The source of name @p k of @p q, or false (reported) when there is none. */
 static bool quote_source(struct quote_ctx *x, const struct quote *q, size_t k, struct quote_source *src,
@@ -498,7 +579,7 @@ static bool quote_source(struct quote_ctx *x, const struct quote *q, size_t k, s
 
 		for (size_t i = 0; i < x->b->nruns && &x->b->runs[i] != q->runs[k]; i++)
 			n += x->b->runs[i].chapter == x->c;
-		*src = (struct quote_source){q->runs[k]->id, "", &x->caps[n]};
+		*src = (struct quote_source){q->runs[k]->id, "", "", &x->caps[n]};
 		return true;
 	}
 	for (size_t i = 0; i < x->nquoted; i++) {
@@ -506,7 +587,7 @@ static bool quote_source(struct quote_ctx *x, const struct quote *q, size_t k, s
 
 		if (starts_with(name, o->tag) && name[strlen(o->tag)] == '.' &&
 		    strlist_has(&o->values, q->value_names.items[k])) {
-			*src = (struct quote_source){o->id, o->slug, &o->cap};
+			*src = (struct quote_source){o->id, o->slug, o->tag, &o->cap};
 			return true;
 		}
 	}
@@ -531,7 +612,8 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 	struct expr_values values = {0};
 	struct strlist ids = {0}, digests = {0}, shorts = {0};
 	struct buf text = {0}, title = {0}, attrs = {0};
-	const char *href_slug = "", *first_id = NULL;
+	const char *href_slug = "", *href_tag = "", *first_id = NULL;
+	char *run_anchor;
 	enum quote_state state;
 	int rc = 0;
 
@@ -556,6 +638,7 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 		if (!first_id) {
 			first_id = src.id;
 			href_slug = src.slug;
+			href_tag = src.tag;
 		}
 		if (!strlist_has(&ids, src.id)) {
 			strlist_add(&ids, src.id);
@@ -598,14 +681,19 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 		   ids.len > 1 ? "s" : "");
 	for (size_t i = 0; i < ids.len; i++)
 		buf_printf(&title, "%s %s (output %s)", i ? "," : "", ids.items[i], shorts.items[i]);
+	run_anchor = xasprintf("run-%s", first_id);
 	switch (state) {
 	case QUOTE_SHOWN:
 		buf_puts(md, "[");
 		md_escape(md, text.data);
-		buf_printf(md, "](%s%s#run-%s){.value", href_slug, *href_slug ? ".html" : "", first_id);
+		buf_puts(md, "](");
+		put_href(md, x->links, href_slug, href_tag, run_anchor);
+		buf_puts(md, "){.value");
 		break;
 	case QUOTE_HELD:
-		buf_printf(md, "[✓](%s%s#run-%s){.claim .held", href_slug, *href_slug ? ".html" : "", first_id);
+		buf_puts(md, "[✓](");
+		put_href(md, x->links, href_slug, href_tag, run_anchor);
+		buf_puts(md, "){.claim .held");
 		buf_puts(&title, ": ");
 		buf_puts(&title, q->text);
 		buf_puts(&title, " holds here, ");
@@ -625,6 +713,7 @@ static int weave_quote(struct buf *md, struct quote_ctx *x, const struct quote *
 		buf_puts(&title, text.data);
 		break;
 	}
+	free(run_anchor);
 	buf_add(md, attrs.data, attrs.len);
 	buf_puts(md, " title=\"");
 	attr_text(md, title.data);
@@ -658,27 +747,117 @@ done:
 	return rc;
 }
 
-/* The prose [@p from, @p to) of the chapter, its quotes (from *qi on) woven in. */
-static void put_prose(struct buf *md, struct quote_ctx *x, size_t from, size_t to, size_t *qi,
+/* A heading's start, "## ", with its number: "## [2.3]{.secno} ". */
+static void weave_heading_start(struct buf *md, const struct quote_ctx *x, const struct heading *h)
+{
+	for (int i = 0; i < h->level; i++)
+		buf_putc(md, '#');
+	buf_putc(md, ' ');
+	if (h->numbered) {
+		buf_putc(md, '[');
+		heading_number(h, x->xrefs->chapter, md);
+		buf_puts(md, h->level == 1 ? "]{.chapno} " : "]{.secno} ");
+	}
+}
+
+/* A heading's end: its attributes, with its id (given, or made from its title). */
+static void weave_heading_end(struct buf *md, const struct heading *h)
+{
+	bool has_id = h->attrs && strchr(h->attrs, '#');
+
+	buf_puts(md, " {");
+	if (!has_id)
+		buf_printf(md, "#%s%s", h->id, h->attrs ? " " : "");
+	if (h->attrs)
+		buf_puts(md, h->attrs);
+	buf_puts(md, "}");
+}
+
+/* A reference: "Chapter 3", "Section 2.3", "Figure 4.1", linked to its target. */
+static void weave_ref(struct buf *md, const struct quote_ctx *x, const struct xref_use *u, struct diag *d)
+{
+	const struct xref_target *t = xref_table_find(x->xrefs, u->label);
+	bool here;
+
+	if (!t) {
+		diag_error(d, x->c->path, u->line, u->col,
+			   "no chapter, section or figure is labelled '%s' (the build passes the labels a "
+			   "chapter references, from tangle: re-run tangle)", u->label);
+		buf_printf(md, "@%s", u->label);
+		return;
+	}
+	here = !strcmp(t->slug, x->c->slug);
+	buf_printf(md, "[%s %s](", xref_kind_name(t->kind), t->number);
+	if (t->kind == XREF_CHAPTER && !here && x->links->style == WEAVE_SCREEN)
+		buf_printf(md, "%s.html", t->slug);
+	else
+		put_href(md, x->links, here ? "" : t->slug, t->tag, t->anchor);
+	buf_puts(md, "){.xref}");
+}
+
+/* Where put_prose() is in the chapter's quotes, headings and references. */
+struct prose_cursor {
+	size_t quote, heading, use;
+	bool heading_started;	/* the current heading's start is woven, its end not yet */
+};
+
+/*
+ * The prose [@p from, @p to) of the chapter, with its quotes, headings and
+ * references (from @p cur on) woven in.
+ */
+static void put_prose(struct buf *md, struct quote_ctx *x, size_t from, size_t to, struct prose_cursor *cur,
 		      struct diag *d)
 {
 	const char *text = x->c->text;
+	const struct xref_chapter *xc = x->xc;
 
 	while (from < to) {
-		const struct quote *q = NULL;
+		size_t at = to;
+		int which = 0;	/* 1 quote, 2 heading start, 3 heading end, 4 reference */
 
-		while (*qi < x->b->nquotes && x->b->quotes[*qi].chapter != x->c)
-			(*qi)++;
-		if (*qi < x->b->nquotes && x->b->quotes[*qi].start < to)
-			q = &x->b->quotes[*qi];
-		if (!q) {
-			buf_add(md, text + from, to - from);
-			return;
+		while (cur->quote < x->b->nquotes && x->b->quotes[cur->quote].chapter != x->c)
+			cur->quote++;
+		if (cur->quote < x->b->nquotes && x->b->quotes[cur->quote].start < at) {
+			at = x->b->quotes[cur->quote].start;
+			which = 1;
 		}
-		buf_add(md, text + from, q->start - from);
-		weave_quote(md, x, q, d);
-		from = q->end;
-		(*qi)++;
+		if (cur->heading < xc->nheadings) {
+			const struct heading *h = &xc->headings[cur->heading];
+			size_t hat = cur->heading_started ? h->text_end : h->start;
+
+			if (hat < at) {
+				at = hat;
+				which = cur->heading_started ? 3 : 2;
+			}
+		}
+		if (cur->use < xc->nuses && xc->uses[cur->use].start < at) {
+			at = xc->uses[cur->use].start;
+			which = 4;
+		}
+		if (at < from)
+			at = from;
+		buf_add(md, text + from, at - from);
+		if (!which)
+			return;
+		if (which == 1) {
+			weave_quote(md, x, &x->b->quotes[cur->quote], d);
+			from = x->b->quotes[cur->quote++].end;
+		} else if (which == 2) {
+			const struct heading *h = &xc->headings[cur->heading];
+
+			weave_heading_start(md, x, h);
+			from = h->text;
+			cur->heading_started = true;
+		} else if (which == 3) {
+			const struct heading *h = &xc->headings[cur->heading++];
+
+			weave_heading_end(md, h);
+			from = h->end;
+			cur->heading_started = false;
+		} else {
+			weave_ref(md, x, &xc->uses[cur->use], d);
+			from = xc->uses[cur->use++].end;
+		}
 	}
 }
 
@@ -687,11 +866,21 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 		  const struct weave_links *links, struct buf *md, struct diag *d)
 {
 	const struct chapter *c = &b->chapters[0];
-	size_t run = 0, line = 1, qi = 0;
+	size_t run = 0, line = 1;
 	const char *p = c->text ? c->text : "";
 	size_t pos = 0;
 	int errors = d->errors;
-	struct quote_ctx x = {b, c, caps, quoted, nquoted, {0}, 0};
+	unsigned figure = 0;
+	struct xref_table own = {0};
+	struct xref_chapter none = {0};
+	struct prose_cursor cur = {0, 0, 0, false};
+	struct quote_ctx x = {b, c, caps, quoted, nquoted, b->xrefs ? &b->xrefs[0] : &none, {0}, 0, links,
+			      links->xrefs};
+
+	if (!x.xrefs) {
+		book_xref_table(b, 0, &own);
+		x.xrefs = &own;
+	}
 
 	/* Copy the chapter, replacing literate and run blocks and the prose's quotes. */
 	for (size_t i = 0; i < c->nblocks; i++) {
@@ -704,7 +893,7 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 			pos = nl ? (size_t)(nl - p) + 1 : c->text_len;
 			line++;
 		}
-		put_prose(md, &x, from, pos, &qi, d);
+		put_prose(md, &x, from, pos, &cur, d);
 		/* The block's lines up to and including its closing fence. */
 		while (line <= (size_t)blk->close_line && pos < c->text_len) {
 			const char *nl = memchr(p + pos, '\n', c->text_len - pos);
@@ -718,9 +907,10 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 		if (blk->kind == BLOCK_ROOT || blk->kind == BLOCK_CHUNK) {
 			weave_code(md, b, c, blk, links);
 		} else if (blk->kind == BLOCK_PLOT) {
+			figure++;
 			for (size_t k = 0; k < b->nplots; k++)
 				if (b->plots[k].block == blk)
-					weave_plot(md, &b->plots[k]);
+					weave_plot(md, &b->plots[k], x.xrefs->chapter, figure);
 		} else if (blk->kind == BLOCK_RUN) {
 			const struct run *r = NULL;
 
@@ -741,7 +931,7 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 			run++;
 		}
 	}
-	put_prose(md, &x, pos, c->text_len, &qi, d);
+	put_prose(md, &x, pos, c->text_len, &cur, d);
 	if (x.listed) {
 		buf_puts(md, "\n::: {.quoted-values}\n**Measured for this copy.** The numbers and claims of this "
 			 "chapter's text, as this copy's runs gave them:\n\n");
@@ -749,5 +939,6 @@ int weave_chapter(const struct book *b, const struct capture_file *caps,
 		buf_puts(md, ":::\n");
 	}
 	buf_free(&x.list);
+	xref_table_free(&own);
 	return d->errors == errors ? 0 : -1;
 }

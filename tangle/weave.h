@@ -53,6 +53,35 @@ struct quoted_run {
 	struct capture_file cap;	/**< its record and output */
 };
 
+/** The book a woven chapter is for: its links and line lengths differ. */
+enum weave_style {
+	/** The HTML pages: links between pages, to snippets/, the code reference, the raw outputs. */
+	WEAVE_SCREEN,
+	/**
+	 * A chapter's print page, laid out on its own and joined into the PDF:
+	 * a link to another chapter is "book:ID" (ID as that chapter's print
+	 * page prefixes it, "ch03-sec-pipes"), which tangle/pdfbook.py turns
+	 * into a link inside the joined PDF; nothing links into the build
+	 * tree; lines longer than WEAVE_PRINT_COLUMNS are wrapped, and the
+	 * wrapped part starts with WEAVE_WRAP_MARK.
+	 */
+	WEAVE_PRINT,
+	/** A chapter of the EPUB, one document: links between chapters are "#ID"; nothing links into the build tree. */
+	WEAVE_EPUB,
+};
+
+/** The columns of code the print page's column holds (tangle/../book/assets/print.css: 7.6pt mono in 164 mm). */
+enum { WEAVE_PRINT_COLUMNS = 96 };
+/**
+ * The columns of an output the HTML page's column holds at desktop width
+ * (book/assets/book.css: 13.6 px DejaVu Sans Mono, 7.04 px a column, in
+ * 867 px: 123; render.browser checks that no block scrolls at 1280 px).
+ * Code is not wrapped there: the reader copies it.
+ */
+enum { WEAVE_SCREEN_COLUMNS = 120 };
+/** What starts the rest of a wrapped line (on paper, and in an output on screen). */
+#define WEAVE_WRAP_MARK "\xe2\x86\xaa "
+
 /** Where the woven chapter's links point. */
 struct weave_links {
 	const char *snippets_url;	/**< URL of snippets/ from the page, e.g. "../../snippets" */
@@ -64,6 +93,15 @@ struct weave_links {
 	 * built (a path the program printed is shown relative to the root).
 	 */
 	const char *root;
+	enum weave_style style;		/**< which book */
+	/**
+	 * Print and EPUB: the URL of the published book (its snippets/ and
+	 * docs/ beside), for the file headings' links; NULL: they are shown
+	 * as text, and the reference is left out.
+	 */
+	const char *base_url;
+	/** The chapter's number and the targets of its references (xref.h); NULL: the book's own. */
+	const struct xref_table *xrefs;
 };
 
 /**

@@ -2,11 +2,14 @@
  * weave - turn chapters and their captured runs into the Markdown pandoc
  * renders.
  *
- *   weave meta CHAPTER.md OUT.json
- *       The chapter's title and summary (book/index.md gives the book's).
+ *   weave meta CHAPTER.md OUT.json [--xref CHAPTER.xref]
+ *       The chapter's title, number (from its numbers, xref.h) and summary
+ *       (book/index.md gives the book's).
  *   weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml
  *         [--snippets-url URL] [--outputs-url URL] [--reference-url URL]
  *         [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]
+ *         [--print-out OUT.md] [--epub-out OUT.md] [--xref CHAPTER.xref]
+ *         [--base-url URL] [--search OUT.search] [--glyphs CHARSETS]
  *         [--solutions OUT.solutions.md] META.json...
  *       The chapter with labelled chunks, real outputs and the values its
  *       prose quotes (quote.h), and the page's metadata (book title,
@@ -20,14 +23,25 @@
  *       from --runs, and verified as the chapter's own. OUT.md is the student
  *       edition (edition.h): the exercises' solutions go to --solutions,
  *       for the instructor edition's appendix.
+ *       --print-out and --epub-out write the chapter for the print page and
+ *       the EPUB (weave.h), student editions too; --xref reads its numbers
+ *       (xref.h), --search writes its search records (search.h); with
+ *       --glyphs (fc-list's charsets, glyphs.h), a character of the chapter
+ *       or of an output that no font of this machine draws is an error at
+ *       its line.
  *   weave solutions OUT.md --page OUT.yaml [META.json | SLUG.solutions.md]...
  *       The appendix of the instructor edition: every chapter's solutions.
- *   weave index INDEX.md --out OUT.md --page OUT.yaml META.json...
- *       The front page: book/index.md followed by the chapters and summaries.
+ *   weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...
+ *       The front page: book/index.md followed by the chapters and summaries;
+ *       with --epub-meta, the EPUB's metadata (title, language, identifier).
+ *   weave search OUT.js RECORDS...
+ *       The search index of the pages (search.h), from the records that
+ *       `weave chapter --search RECORDS` wrote for each chapter.
  *
  * Outputs are written only when their bytes change, so pages whose inputs
  * did not really change are not rendered again.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,17 +54,22 @@
 #include "json.h"
 #include "runrecord.h"
 #include "specfile.h"
+#include "glyphs.h"
+#include "search.h"
 #include "weave.h"
+#include "xref.h"
 
 static void usage(void)
 {
-	fputs("usage: weave meta CHAPTER.md OUT.json\n"
+	fputs("usage: weave meta CHAPTER.md OUT.json [--xref CHAPTER.xref]\n"
 	      "       weave chapter CHAPTER.md --runs DIR --out OUT.md --page OUT.yaml\n"
 	      "             [--snippets-url URL] [--outputs-url URL] [--reference-url URL]\n"
 	      "             [--verify ROOT BINDIR] [--root DIR] [--gen DIR --quoted-run ID...]\n"
-	      "             [--solutions OUT.solutions.md] META.json...\n"
+	      "             [--print-out OUT.md] [--epub-out OUT.md] [--xref CHAPTER.xref] [--base-url URL]\n"
+	      "             [--search OUT.search] [--glyphs CHARSETS] [--solutions OUT.solutions.md] META.json...\n"
 	      "       weave solutions OUT.md --page OUT.yaml [META.json | SLUG.solutions.md]...\n"
-	      "       weave index INDEX.md --out OUT.md --page OUT.yaml META.json...\n", stderr);
+	      "       weave index INDEX.md --out OUT.md --page OUT.yaml [--epub-meta OUT.yaml] META.json...\n"
+	      "       weave search OUT.js RECORDS...\n", stderr);
 	exit(2);
 }
 
@@ -63,9 +82,14 @@ static int save(const char *path, const struct buf *b)
 	return 0;
 }
 
-/* Title and summary of a chapter or of book/index.md, without a full parse. */
-static int cmd_meta(const char *path, const char *out)
+/*
+ * Title, number and summary of a chapter or of book/index.md, without a full
+ * parse; the chapter's numbers from @p xref (or NULL: none).
+ */
+static int cmd_meta(const char *path, const char *out, const char *xref)
 {
+	struct xref_table tab = {0};
+	char *summary;
 	struct diag d;
 	struct chapter c;
 	struct buf j = {0};
@@ -101,8 +125,23 @@ static int cmd_meta(const char *path, const char *out)
 	json_string(&j, tag ? tag : "");
 	buf_puts(&j, ",\n  \"title\": ");
 	json_string(&j, c.title);
+	if (xref && xref_table_load(xref, &tab) < 0) {
+		fprintf(stderr, "%s: error: cannot read the chapter's numbers: %s (re-run tangle)\n", xref,
+			strerror(errno));
+		chapter_free(&c);
+		free(slug);
+		free(tag);
+		return 1;
+	}
+	if (xref) {
+		buf_printf(&j, ",\n  \"number\": \"%u\"", tab.chapter);
+	}
+	/* The front page shows the summary: its references as text, since it links the chapter. */
+	summary = xref_plain(c.summary ? c.summary : "", &tab);
+	xref_table_free(&tab);
 	buf_puts(&j, ",\n  \"summary\": ");
-	json_string(&j, c.summary ? c.summary : "");
+	json_string(&j, summary);
+	free(summary);
 	buf_puts(&j, "\n}\n");
 	rc = save(out, &j);
 	buf_free(&j);
@@ -114,7 +153,7 @@ static int cmd_meta(const char *path, const char *out)
 
 struct meta {
 	struct json_flat j;
-	const char *slug, *title, *summary, *tag;
+	const char *slug, *title, *summary, *tag, *number;
 };
 
 static int load_metas(char **paths, size_t n, struct meta *m)
@@ -132,6 +171,7 @@ static int load_metas(char **paths, size_t n, struct meta *m)
 		m[i].title = json_flat_get(&m[i].j, "title");
 		m[i].summary = json_flat_get(&m[i].j, "summary");
 		m[i].tag = json_flat_get(&m[i].j, "tag");
+		m[i].number = json_flat_get(&m[i].j, "number");
 		if (!m[i].slug || !m[i].title) {
 			fprintf(stderr, "%s: error: meta file without slug or title\n", paths[i]);
 			return -1;
@@ -199,19 +239,21 @@ static void page_yaml(struct buf *y, const struct meta *m, size_t n, const char 
 		buf_printf(y, "\nnext-href: \"%s.html\"\nnext-title: ", m[next].slug);
 		yaml_str(y, m[next].title);
 	}
-	buf_puts(y, "\nchapters:\n");
+	for (size_t i = 0; i < n; i++)
+		count += strcmp(m[i].slug, "index") != 0;
+	buf_puts(y, count ? "\nchapters:\n" : "\nchapters: []\n");
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(m[i].slug, "index"))
 			continue;
-		count++;
-		buf_printf(y, "- href: \"%s.html\"\n  title: ", m[i].slug);
+		buf_printf(y, "- href: \"%s.html\"\n", m[i].slug);
+		if (m[i].number)
+			buf_printf(y, "  number: \"%s\"\n", m[i].number);
+		buf_puts(y, "  title: ");
 		yaml_str(y, m[i].title);
 		if ((long)i == here)
 			buf_puts(y, "\n  current: true");
 		buf_putc(y, '\n');
 	}
-	if (!count)
-		buf_puts(y, "[]\n");
 	buf_puts(y, "...\n");
 }
 
@@ -296,16 +338,98 @@ static void free_quoted(struct quoted_run *q)
 	free(q->cap.stale);
 }
 
+/* Report the characters of @p text (from @p line of @p path, or all at @p line when @p at_line) that no font draws. */
+static void missing_glyphs(const struct glyphs *g, const char *path, const char *text, size_t len, int line,
+			   bool at_line, const char *what, struct diag *d)
+{
+	size_t from = 0, at, bol = 0;
+	unsigned long cp;
+	int reported = 0;
+
+	while (reported < 10 && from < len && (at = glyphs_first_missing(g, text + from, len - from, &cp)) != (size_t)-1) {
+		size_t pos = from + at, n = utf8_sequence((const unsigned char *)text + pos, len - pos);
+		int l = line, col = 0;
+
+		if (!at_line) {
+			for (size_t i = bol; i < pos; i++)
+				if (text[i] == '\n') {
+					line++;
+					bol = i + 1;
+				}
+			l = line;
+			/* The column in characters, as an editor counts them. */
+			col = 1;
+			for (size_t i = bol; i < pos; i++)
+				col += ((unsigned char)text[i] & 0xc0) != 0x80;
+		}
+		diag_error(d, path, l, col,
+			   "no font of this machine draws U+%04lX '%.*s'%s%s: the PDF and the EPUB would show a blank "
+			   "(fonts are fontconfig's, fc-list; deps/packages.txt installs DejaVu, Noto CJK and Noto "
+			   "Color Emoji)", cp, (int)n, text + pos, what ? " in " : "", what ? what : "");
+		reported++;
+		from = pos + (n ? n : 1);
+	}
+}
+
+/* Every character the chapter and its outputs put on paper must have a glyph. */
+static void check_glyphs(const char *charsets, const struct book *b, const struct capture_file *caps,
+			 struct diag *d)
+{
+	struct buf text = {0};
+	struct glyphs g;
+	const struct chapter *c = &b->chapters[0];
+
+	if (read_file(charsets, &text) < 0 || glyphs_parse(text.data ? text.data : "", text.len, &g) < 0) {
+		diag_error(d, charsets, 0, 0, "cannot read the fonts' coverage (fc-list's charsets): %s",
+			   errno ? strerror(errno) : "not a list of code points");
+		buf_free(&text);
+		return;
+	}
+	missing_glyphs(&g, c->path, c->text ? c->text : "", c->text_len, 1, false, NULL, d);
+	for (size_t i = 0, k = 0; i < b->nruns; i++) {
+		if (b->runs[i].chapter != c)
+			continue;
+		if (caps[k].loaded) {
+			char *what = xasprintf("the output of run %s", b->runs[i].id);
+
+			missing_glyphs(&g, c->path, caps[k].text.data ? caps[k].text.data : "", caps[k].text.len,
+				       b->runs[i].block->line, true, what, d);
+			free(what);
+		}
+		k++;
+	}
+	glyphs_free(&g);
+	buf_free(&text);
+}
+
+/* The chapter again for the print page or the EPUB: no links into the build tree. */
+static int weave_other(const struct book *b, const struct capture_file *caps, const struct quoted_run *quoted,
+		       size_t nquoted, const struct weave_links *screen, enum weave_style style, struct buf *md,
+		       struct diag *d)
+{
+	struct weave_links l = *screen;
+	struct diag quiet;
+
+	/* What it finds, the screen's weave has reported already. */
+	(void)d;
+	diag_init(&quiet, NULL);
+	l.style = style;
+	l.snippets_url = l.outputs_url = l.reference_url = NULL;
+	return weave_chapter(b, caps, quoted, nquoted, &l, md, &quiet);
+}
+
 static int cmd_chapter(int argc, char **argv)
 {
 	const char *path = argv[0], *runs = NULL, *out = NULL, *page = NULL;
 	const char *root = NULL, *bindir = NULL, *gen = NULL, *solutions_path = NULL;
 	struct strlist quoted_ids = {0};
 	struct quoted_run *quoted;
-	struct weave_links links = {NULL, NULL, NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
+	const char *print_out = NULL, *epub_out = NULL, *xref_path = NULL, *search_out = NULL, *charsets = NULL;
+	struct xref_table xrefs = {0};
 	struct diag d;
 	struct book b;
-	struct buf md = {0}, y = {0};
+	struct buf md = {0}, y = {0}, pmd = {0}, emd = {0};
 	struct capture_file *caps;
 	struct meta *metas;
 	size_t nmetas = 0;
@@ -327,6 +451,18 @@ static int cmd_chapter(int argc, char **argv)
 			links.reference_url = argv[++i];
 		else if (!strcmp(argv[i], "--gen") && i + 1 < argc)
 			gen = argv[++i];
+		else if (!strcmp(argv[i], "--print-out") && i + 1 < argc)
+			print_out = argv[++i];
+		else if (!strcmp(argv[i], "--epub-out") && i + 1 < argc)
+			epub_out = argv[++i];
+		else if (!strcmp(argv[i], "--xref") && i + 1 < argc)
+			xref_path = argv[++i];
+		else if (!strcmp(argv[i], "--search") && i + 1 < argc)
+			search_out = argv[++i];
+		else if (!strcmp(argv[i], "--glyphs") && i + 1 < argc)
+			charsets = argv[++i];
+		else if (!strcmp(argv[i], "--base-url") && i + 1 < argc)
+			links.base_url = *argv[i + 1] ? argv[i + 1] : NULL, i++;
 		else if (!strcmp(argv[i], "--quoted-run") && i + 1 < argc)
 			strlist_add(&quoted_ids, argv[++i]);
 		else if (!strcmp(argv[i], "--solutions") && i + 1 < argc)
@@ -344,7 +480,17 @@ static int cmd_chapter(int argc, char **argv)
 	if (!runs || !out || !page || (quoted_ids.len && !gen))
 		usage();
 	diag_init(&d, stderr);
+	if (xref_path) {
+		if (xref_table_load(xref_path, &xrefs) < 0) {
+			fprintf(stderr, "%s: error: cannot read the chapter's numbers: %s (re-run tangle)\n", xref_path,
+				strerror(errno));
+			free(meta_paths);
+			return 1;
+		}
+		links.xrefs = &xrefs;
+	}
 	if (book_load(&b, (char *const *)&path, 1, BOOK_PARTIAL, &d) < 0) {
+		xref_table_free(&xrefs);
 		book_free(&b);
 		free(meta_paths);
 		return 1;
@@ -357,21 +503,57 @@ static int cmd_chapter(int argc, char **argv)
 		if (load_quoted(&quoted[i], quoted_ids.items[i], gen, runs, root, bindir, &d) < 0)
 			rc = 1;
 	metas = xcalloc(nmetas + 1, sizeof(*metas));
+	if (charsets) {
+		int before = d.errors;
+
+		check_glyphs(charsets, &b, caps, &d);
+		if (d.errors != before)
+			rc = 1;
+	}
 	if (rc || load_metas(meta_paths, nmetas, metas) < 0 ||
-	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0) {
+	    weave_chapter(&b, caps, quoted, quoted_ids.len, &links, &md, &d) < 0 ||
+	    weave_other(&b, caps, quoted, quoted_ids.len, &links, WEAVE_PRINT, &pmd, &d) < 0 ||
+	    weave_other(&b, caps, quoted, quoted_ids.len, &links, WEAVE_EPUB, &emd, &d) < 0) {
 		rc = 1;
 	} else {
-		struct buf student = {0}, solutions = {0};
+		struct buf student = {0}, solutions = {0}, pstudent = {0}, estudent = {0}, dropped = {0};
 
 		/* The student edition; the solutions go to the instructor's appendix (edition.h). */
 		edition_split(md.data ? md.data : "", md.len, b.chapters[0].slug, &student, &solutions);
 		page_yaml(&y, metas, nmetas, b.chapters[0].slug);
+		/* The print page and the EPUB are student editions too: their solutions are dropped. */
+		edition_split(pmd.data ? pmd.data : "", pmd.len, b.chapters[0].slug, &pstudent, &dropped);
+		buf_free(&dropped);
+		edition_split(emd.data ? emd.data : "", emd.len, b.chapters[0].slug, &estudent, &dropped);
+		/* Every output, or none: a build that stops here keeps the old ones together. */
 		if (save(out, &student) < 0 || save(page, &y) < 0 ||
+		    (print_out && save(print_out, &pstudent) < 0) || (epub_out && save(epub_out, &estudent) < 0) ||
 		    (solutions_path && save(solutions_path, &solutions) < 0))
 			rc = 1;
 		buf_free(&student);
 		buf_free(&solutions);
+		buf_free(&pstudent);
+		buf_free(&estudent);
+		buf_free(&dropped);
+		if (rc == 0 && search_out) {
+			struct search_chapter sc;
+			struct xref_table own = {0};
+			struct buf records = {0};
+
+			if (!links.xrefs)
+				book_xref_table(&b, 0, &own);
+			search_collect(&b, links.xrefs ? links.xrefs : &own, &sc);
+			search_chapter_write(&sc, &records);
+			if (save(search_out, &records) < 0)
+				rc = 1;
+			buf_free(&records);
+			search_chapter_free(&sc);
+			xref_table_free(&own);
+		}
 	}
+	buf_free(&pmd);
+	buf_free(&emd);
+	xref_table_free(&xrefs);
 	for (size_t i = 0; i < b.nruns; i++) {
 		buf_free(&caps[i].text);
 		run_record_free(&caps[i].rec);
@@ -394,7 +576,7 @@ static int cmd_chapter(int argc, char **argv)
 
 static int cmd_index(int argc, char **argv)
 {
-	const char *path = argv[0], *out = NULL, *page = NULL;
+	const char *path = argv[0], *out = NULL, *page = NULL, *epub_meta = NULL;
 	struct buf text = {0}, md = {0}, y = {0};
 	struct meta *metas;
 	char **meta_paths = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -406,6 +588,8 @@ static int cmd_index(int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--page") && i + 1 < argc)
 			page = argv[++i];
+		else if (!strcmp(argv[i], "--epub-meta") && i + 1 < argc)
+			epub_meta = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else
@@ -425,13 +609,34 @@ static int cmd_index(int argc, char **argv)
 		for (size_t i = 0; i < nmetas; i++) {
 			if (!strcmp(metas[i].slug, "index"))
 				continue;
-			buf_printf(&md, "\n::: {.chapter-entry}\n### [%s](%s.html)\n\n%s\n:::\n",
-				   metas[i].title, metas[i].slug, metas[i].summary ? metas[i].summary : "");
+			buf_puts(&md, "\n::: {.chapter-entry}\n### [");
+			if (metas[i].number)
+				buf_printf(&md, "[%s]{.chapno} ", metas[i].number);
+			buf_printf(&md, "%s](%s.html) {.unnumbered}\n\n%s\n:::\n", metas[i].title, metas[i].slug,
+				   metas[i].summary ? metas[i].summary : "");
 		}
 		buf_puts(&md, ":::\n");
 		page_yaml(&y, metas, nmetas, "index");
 		if (save(out, &md) < 0 || save(page, &y) < 0)
 			rc = 1;
+		if (rc == 0 && epub_meta) {
+			/* The EPUB's: the book's title, and an identifier that stays the same. */
+			struct buf e = {0};
+			const char *title = "The book";
+
+			for (size_t i = 0; i < nmetas; i++)
+				if (!strcmp(metas[i].slug, "index"))
+					title = metas[i].title;
+			buf_puts(&e, "---\ntitle: ");
+			yaml_str(&e, title);
+			buf_puts(&e, "\nlang: en\nidentifier: \"urn:book:");
+			for (const char *p = title; *p; p++)
+				buf_putc(&e, isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '-');
+			buf_puts(&e, "\"\n...\n");
+			if (save(epub_meta, &e) < 0)
+				rc = 1;
+			buf_free(&e);
+		}
 	}
 	for (size_t i = 0; i < nmetas; i++)
 		json_flat_free(&metas[i].j);
@@ -549,18 +754,50 @@ done:
 	return rc;
 }
 
+/* weave search OUT.js RECORDS...: the index of the whole book, from each chapter's records. */
+static int cmd_search(int argc, char **argv)
+{
+	struct search_chapter *c = xcalloc((size_t)argc + 1, sizeof(*c));
+	struct buf js = {0};
+	int rc = 0, n = 0;
+
+	for (int i = 1; i < argc && rc == 0; i++, n++) {
+		struct buf text = {0};
+
+		if (read_file(argv[i], &text) < 0 || search_chapter_parse(text.data ? text.data : "", text.len, &c[n]) < 0) {
+			fprintf(stderr, "%s: error: not a chapter's search records (weave chapter --search writes them)\n",
+				argv[i]);
+			rc = 1;
+		}
+		buf_free(&text);
+	}
+	if (rc == 0) {
+		search_index_write(c, (size_t)n, &js);
+		rc = save(argv[0], &js) < 0;
+	}
+	for (int i = 0; i < n; i++)
+		search_chapter_free(&c[i]);
+	free(c);
+	buf_free(&js);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
 		usage();
 	if (!strcmp(argv[1], "meta") && argc == 4)
-		return cmd_meta(argv[2], argv[3]);
+		return cmd_meta(argv[2], argv[3], NULL);
+	if (!strcmp(argv[1], "meta") && argc == 6 && !strcmp(argv[4], "--xref"))
+		return cmd_meta(argv[2], argv[3], argv[5]);
 	if (!strcmp(argv[1], "chapter"))
 		return cmd_chapter(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "index"))
 		return cmd_index(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "solutions"))
 		return cmd_solutions(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "search"))
+		return cmd_search(argc - 2, argv + 2);
 	usage();
 	return 2;
 }

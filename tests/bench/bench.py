@@ -16,6 +16,11 @@
    against mpi4py; and each against its limit measured the same way.
    Every figure is the median of the runs, with its spread (max - min over
    the median); a spread over WIDE is flagged, and its verdict is not taken.
+5. The preview (make serve): a prose edit of a chapter until the open page
+   is told to reload, side by side with pandoc alone rendering that chapter,
+   alternately, medians of 9 (bench.py SOURCE OUT --only serve measures this
+   alone, in SOURCE's own build). A preview that re-runs CMake's configure
+   for a prose edit fails the benchmark.
 
 Timings are reported against their targets; only the rebuild checks fail.
 The report is printed and written to OUT/report.txt.
@@ -392,10 +397,91 @@ def against_tools(source, out):
             % (s >> 20, fig(cb[s]), fig(pb[s]), judged(median(cb[s]) >= median(pb[s]), cb[s], pb[s]),
                fig(sh[s]), fig([100 * x for x in shares], "%.0f%%"), 100 * TARGETS["pingpong_shm"],
                judged(median(shares) >= TARGETS["pingpong_shm"], shares)))
+
+
+def preview(tree, out, rounds=9):
+    """A prose edit under make serve, until the page's reload event, against pandoc alone."""
+    import socket
+    say("## 5. The preview (make serve): a prose edit until the page reloads, against pandoc alone")
+    chapter = os.path.join(tree, "book/02-threads.md")
+    with open(chapter) as f:
+        original = f.read()
+    # A sentence of a section, not of the summary (which the front page and every page's
+    # neighbours show, so that its edit re-weaves them all).
+    words = ("The course starts three threads, each running", "The course starts three threads, each one running")
+    if words[0] not in original:
+        failures.append("the preview's prose edit no longer applies to chapter 2")
+        return
+    run("make html", cwd=tree)      # as make serve does first: the pages are up to date
+    log = open(os.path.join(out, "serve.log"), "w")
+    build = "sh tangle/locked.sh build ninja -C build html"   # as make serve runs it
+    server = subprocess.Popen(["build/toolchain/serve", "--html", "build/html", "--watch", "book",
+                               "--watch", "book/assets", "--port", "0", "--build"] + build.split(),
+                              cwd=tree, stdout=subprocess.PIPE, stderr=log, text=True)
+    events = None
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", server.stdout.readline()).group(1))
+        events = socket.create_connection(("127.0.0.1", port), timeout=30)
+        events.sendall(b"GET /__events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        pending = b""
+        while b": ready" not in pending:
+            pending += events.recv(4096)
+        pending = b""
+        pandoc = ("pandoc --from markdown --to html5 --standalone --template book/assets/page.html "
+                  "--section-divs --toc --toc-depth 2 --metadata-file build/md/02-threads.yaml "
+                  "-o %s/pandoc-alone.html build/md/02-threads.md" % out)
+        reloads, alone = [], []
+        for i in range(rounds):
+            text = original.replace(words[0], words[(i + 1) % 2], 1) if i % 2 == 0 else original
+            start = time.monotonic()
+            with open(chapter, "w") as f:
+                f.write(text)
+            while True:
+                if b"\n\n" not in pending:
+                    pending += events.recv(4096)
+                    continue
+                message, pending = pending.split(b"\n\n", 1)
+                if b"event: reload" in message and b"02-threads.html" in message:
+                    break
+                if b"event: failed" in message:
+                    raise OSError("the preview's build failed: %s" % message[-500:])
+            reloads.append(time.monotonic() - start)
+            rc, _, took = run(pandoc, cwd=tree)
+            alone.append(took)
+        r, a = median(reloads), median(alone)
+        say("prose edit of chapter 2 until its reload: median %.2f s (of %d: %s)"
+            % (r, rounds, " ".join("%.2f" % x for x in reloads)))
+        say("pandoc alone on chapter 2:                median %.2f s (of %d: %s)"
+            % (a, rounds, " ".join("%.2f" % x for x in alone)))
+        say("the preview's own time:                   %+.2f s  %s (target <= +0.30 s)" % (r - a, verdict(r - a <= 0.3)))
+    finally:
+        with open(chapter, "w") as f:
+            f.write(original)
+        if events:
+            events.close()
+        server.terminate()
+        server.wait()
+        log.close()
+    with open(os.path.join(out, "serve.log")) as f:
+        served = f.read()
+    configured = count(served, r"^-- Configuring|Re-running CMake")
+    if configured:
+        failures.append("the preview re-ran CMake's configure %d times for prose edits" % configured)
+    say("configure steps during the edits: %d (must be 0)" % configured)
     say()
 
 
 def main(argv):
+    if len(argv) == 5 and argv[3] == "--only" and argv[4] == "serve":
+        source, out = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+        os.makedirs(out, exist_ok=True)
+        rc, cpu, _ = run("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+        rc, load, _ = run("cat /proc/loadavg")
+        say("machine: %d cores, %s; load before: %s" % (os.cpu_count(), cpu.strip(), load.strip()))
+        preview(source, out)
+        for f in failures:
+            say("FAILED: " + f)
+        return 1 if failures else 0
     if len(argv) != 3:
         sys.stderr.write(__doc__)
         return 2
@@ -416,6 +502,7 @@ def main(argv):
         clone = build_timings(source, out)
         if clone:
             examples(clone, out)
+            preview(clone, out)
     if not only or only == "tools":
         against_tools(source, out)
     rc, load, _ = run("cat /proc/loadavg")

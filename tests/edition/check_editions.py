@@ -16,6 +16,7 @@ book (the chapters are laid out apart, so a link to another chapter's page
 would otherwise leave the PDF), each to a page that holds its term.
 """
 import glob
+import json
 import html
 import html.parser
 import os
@@ -116,6 +117,10 @@ def main(argv):
         with open(p, encoding="utf-8") as f:
             mds[p] = f.read()
     book_pdf = squeeze(pdf_text(os.path.join(build, "pdf", "book.pdf")))
+    # The search index is the student edition's too (tangle/search.h).
+    with open(os.path.join(build, "html", "search-index.js"), encoding="utf-8") as f:
+        index = json.loads(f.read().split("=", 1)[1].strip().rstrip(";"))
+    search = squeeze(" ".join(d["t"] + " " + d["x"] for d in index["docs"]))
     solutions = page_text(os.path.join(instructor, "solutions.html"))
     solutions_text = squeeze("".join(solutions.parts))
     instructor_pdf = squeeze(pdf_text(os.path.join(build, "pdf", "instructor.pdf")))
@@ -138,6 +143,8 @@ def main(argv):
             code = code_part(line)
             if len(code) >= 12 and code in book_pdf and not any(code in e for e in others):
                 problems.append("%s: book.pdf shows a line of its solution: %s" % (ident, line))
+            if len(code) >= 12 and squeeze(code) in search and not any(code in e for e in others):
+                problems.append("%s: the search index holds a line of its solution: %s" % (ident, line))
             if flat not in solutions_text:
                 problems.append("%s: the instructor's solutions page lacks: %s" % (ident, line))
             if len(code) >= 12 and code not in instructor_pdf:
@@ -153,6 +160,8 @@ def main(argv):
         for p, t in texts.items():
             if probe in t:
                 problems.append("the student page %s shows a solution's text: %s..." % (os.path.basename(p), probe))
+        if squeeze(probe) in search:
+            problems.append("the search index holds a solution's text: %s..." % probe)
     # Every chapter page of the instructor edition lists the solutions (the
     # print pages, from which the PDF is made, have no list of chapters).
     for p in glob.glob(os.path.join(instructor, "[0-9][0-9]-*.html")):

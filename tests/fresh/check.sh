@@ -16,6 +16,10 @@
 #             reverted with the build recovering; two makes at once
 #   copy      the tree copied with its build: make there builds the copy,
 #             and its pages read the same as the original's (no builder's path)
+#   xrefs     a reference to a section of another chapter; a section and a
+#             chapter inserted before it: the page follows though its chapter
+#             did not change, nothing runs; the chapter deleted, its products
+#             go; a reference to no label fails at its line
 #   quotes    values quoted in the prose, from a run of the same chapter and
 #             of another: the run changes, both pages follow (and only they);
 #             a page kept from before is caught; a value that cannot be
@@ -249,7 +253,7 @@ quotes)
     say "a value of ch01-hello quoted in its chapter and in the next"
     sed -i 's/^contains: ^hello, version$/&\nvalue version: ^hello, version[ ]([0-9]+)$/' book/01-alpha.md
     printf '\nHello is at version `version`{.value}.\n' >> book/01-alpha.md
-    printf '\nChapter 1 says version `ch01.version`{.value}`ch01.version < 5`{.claim else=note}.\n' >> book/02-beta.md
+    printf '\nThe first chapter says version `ch01.version`{.value}`ch01.version < 5`{.claim else=note}.\n' >> book/02-beta.md
     build "after quoting the value" || exit 1
     grep -q 'value version: ' build/gen/runs/ch01-hello.run || bad "the run file has no value row"
     grep -q '^quote version book/02-beta.md ' build/gen/runs/ch01-hello.loc || bad "the run's location does not say where 02-beta quotes it"
@@ -265,7 +269,7 @@ quotes)
     edit_program hello 7
     build "after editing hello"
     expect_reran "editing the quoted program" "$before" "ch01-hello "
-    sed -n '/Chapter 1 says/,/<\/p>/p' build/html/02-beta.html | tr '\n' ' ' | grep -q '>7</a>' ||
+    sed -n '/The first chapter says/,/<\/p>/p' build/html/02-beta.html | tr '\n' ' ' | grep -q '>7</a>' ||
         bad "02-beta.html does not show the new value 7"
     grep -q 'data-state="noted"' build/html/02-beta.html || bad "02-beta.html does not show the claim's note"
     grep -q "book/02-beta.md:[0-9]*:[0-9]*: warning: the claim 'ch01.version < 5' does not hold" "$base/make.log" ||
@@ -306,12 +310,63 @@ quotes)
     edit_program hello 7
 
     say "a claim that must hold and does not fails at its line"
-    printf '\nChapter 1 says version `ch01.version`{.value}`ch01.version < 5`{.claim}.\n' >> book/02-beta.md
+    printf '\nThe first chapter says version `ch01.version`{.value}`ch01.version < 5`{.claim}.\n' >> book/02-beta.md
     line=$(grep -n 'ch01.version < 5`{.claim}' book/02-beta.md | cut -d: -f1)
     fails "a claim that does not hold" "book/02-beta.md:$line:[0-9]*: error: the claim 'ch01.version < 5' does not hold on this machine: ch01.version = 7"
     git checkout -q book
     build "after reverting the claim"
     proven "after reverting the claim"
+    ;;
+xrefs)
+    say "a reference to a section of the chapter before: numbered and linked"
+    printf '\n## Greeting {#sec-greeting}\n\nHello says hello.\n' >> book/01-alpha.md
+    printf '\nAs @sec-greeting of @ch-alpha says.\n' >> book/02-beta.md
+    build "after the references" || exit 1
+    grep -q '<a href="01-alpha.html#sec-greeting" class="xref">Section 1.1</a>' build/html/02-beta.html ||
+        bad "02-beta.html does not link Section 1.1"
+    grep -q '"u": "01-alpha.html#sec-greeting", "n": "1.1"' build/html/search-index.js ||
+        bad "the search index does not hold Section 1.1"
+    git add -A && git commit -qm refs
+    proven "with the references"
+    before=$(records)
+
+    say "a section inserted before it: the referencing page follows, nothing runs"
+    sed -i 's/^## Greeting {#sec-greeting}$/## First\n\nA new section.\n\n&/' book/01-alpha.md
+    build "after inserting a section" || exit 1
+    grep -q 'class="xref">Section 1.2</a>' build/html/02-beta.html ||
+        bad "02-beta.html still shows the old number (its source did not change; its reference did)"
+    grep -q 'Rendering html/02-beta.html' "$base/make.log" || bad "02-beta.html was not rendered again"
+    expect_reran "inserting a section" "$before" ""
+    proven "after inserting a section"
+
+    say "a chapter inserted before both: every number follows"
+    printf '# Preface\n\nA chapter before the others.\n' > book/00-preface.md
+    build "after inserting a chapter" || exit 1
+    grep -q 'class="xref">Section 2.2</a>' build/html/03-beta.html 2>/dev/null ||
+        grep -q 'class="xref">Section 2.2</a>' build/html/02-beta.html ||
+        bad "02-beta.html does not show Section 2.2"
+    grep -q '<span class="chapno">3</span>' build/html/02-beta.html || bad "02-beta.html is not Chapter 3"
+    unzip -p build/epub/book.epub EPUB/text/ch003.xhtml | grep -q 'Section 2.2' ||
+        bad "the EPUB's third chapter does not show Section 2.2"
+    proven "after inserting a chapter"
+
+    say "the chapter deleted: the numbers go back, its products go"
+    rm book/00-preface.md
+    build "after deleting the chapter" || exit 1
+    grep -q 'class="xref">Section 1.2</a>' build/html/02-beta.html || bad "02-beta.html does not show Section 1.2 again"
+    for f in build/html/00-preface.html build/md/00-preface.search build/md/00-preface.epub.md build/gen/xrefs/00-preface.xref; do
+        [ ! -e "$f" ] || bad "$f survived the chapter"
+    done
+    grep -q '00-preface' build/html/search-index.js && bad "the search index still has the deleted chapter"
+    proven "after deleting the chapter"
+
+    say "a reference to no label fails at its line"
+    printf '\nSee @sec-nowhere.\n' >> book/02-beta.md
+    line=$(grep -n '@sec-nowhere' book/02-beta.md | cut -d: -f1)
+    fails "a reference to no label" "book/02-beta.md:$line:5: error: no chapter, section or figure is labelled 'sec-nowhere'"
+    git checkout -q book
+    build "after reverting the reference"
+    proven "after reverting the reference"
     ;;
 *)
     echo "unknown scenario $scenario"; exit 2 ;;

@@ -59,7 +59,7 @@ static void exercise_book(const char *const *texts, const size_t *lens, size_t n
 	if (book_parse(&b, paths, texts, lens, n, BOOK_PARTIAL, &d) == 0) {
 		struct tangle_result t;
 		struct capture_file *caps = calloc(b.nruns + 1, sizeof(*caps));
-		struct weave_links links = {"../../snippets", "../out", "../docs"};
+		struct weave_links links = {"../../snippets", "../out", "../docs", NULL, WEAVE_SCREEN, NULL, NULL};
 		struct buf md = {0};
 
 		tangle_book(&b, NULL, &t);

@@ -34,6 +34,14 @@ int test_sanitize_long_output(void);
 int test_weave_hostile_output(void);
 int test_weave_missing_capture(void);
 int test_weave_skipped_run(void);
+int test_xref_table_roundtrip(void);
+int test_xref_numbers_and_references(void);
+int test_xref_errors(void);
+int test_xref_weave(void);
+int test_weave_print_wraps_long_lines(void);
+int test_weave_screen_wraps_outputs(void);
+int test_search_records(void);
+int test_glyphs_roundtrip(void);
 int test_json_roundtrip(void);
 int test_linemap_rewrite(void);
 int test_write_if_changed(void);
@@ -103,6 +111,14 @@ static const struct test tests[] = {
 	{"weave_hostile_output", test_weave_hostile_output},
 	{"weave_missing_capture", test_weave_missing_capture},
 	{"weave_skipped_run", test_weave_skipped_run},
+	{"xref_table_roundtrip", test_xref_table_roundtrip},
+	{"xref_numbers_and_references", test_xref_numbers_and_references},
+	{"xref_errors", test_xref_errors},
+	{"xref_weave", test_xref_weave},
+	{"weave_print_wraps_long_lines", test_weave_print_wraps_long_lines},
+	{"weave_screen_wraps_outputs", test_weave_screen_wraps_outputs},
+	{"search_records", test_search_records},
+	{"glyphs_roundtrip", test_glyphs_roundtrip},
 	{"json_roundtrip", test_json_roundtrip},
 	{"linemap_rewrite", test_linemap_rewrite},
 	{"write_if_changed", test_write_if_changed},

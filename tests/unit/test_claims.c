@@ -390,7 +390,7 @@ int test_weave_quotes(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap;
-	struct weave_links links = {NULL, NULL, NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);

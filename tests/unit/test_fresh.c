@@ -523,7 +523,7 @@ int test_weave_discloses_cut_output(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {NULL, "../out", NULL, NULL};
+	struct weave_links links = {NULL, "../out", NULL, NULL, WEAVE_SCREEN, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);
@@ -552,7 +552,7 @@ int test_weave_relative_paths(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {NULL, NULL, NULL, "/home/someone/book"};
+	struct weave_links links = {NULL, NULL, NULL, "/home/someone/book", WEAVE_SCREEN, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);

@@ -44,7 +44,7 @@ int test_weave_hostile_output(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {"../../snippets", NULL, "../docs/programs/html", NULL};
+	struct weave_links links = {"../../snippets", NULL, "../docs/programs/html", NULL, WEAVE_SCREEN, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);
@@ -84,7 +84,7 @@ int test_weave_missing_capture(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {NULL, NULL, NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);
@@ -103,7 +103,7 @@ int test_weave_skipped_run(void)
 	struct captured c;
 	struct book b;
 	struct capture_file cap = {0};
-	struct weave_links links = {NULL, NULL, NULL, NULL};
+	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, NULL};
 	struct buf md = {0};
 
 	captured_open(&c);
