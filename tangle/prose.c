@@ -185,7 +185,14 @@ static void check_link(const struct book *b, const struct link *l, bool whole, s
 				   (int)page, t);
 			return;
 		}
-		if (hash && starts_with(hash + 1, "dfn-")) {
+		if (hash && !starts_with(hash + 1, "dfn-")) {
+			diag_error(d, l->c->path, l->line, l->col,
+				   "a link to a place of %s that is no term's definition: write a reference "
+				   "(@sec-LABEL, @fig-LABEL), which the book numbers and links in every format",
+				   to->path);
+			return;
+		}
+		if (hash) {
 			bool found = false;
 
 			for (size_t i = 0; i < nterms; i++)

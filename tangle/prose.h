@@ -6,7 +6,9 @@
  * code, is one of
  *
  *   - "#anchor", a place on the same page;
- *   - "NN-slug.html" or "NN-slug.html#anchor", a chapter of the book;
+ *   - "NN-slug.html", a chapter of the book, or "NN-slug.html#dfn-...", a
+ *     term defined there (a section or figure is a reference, \@sec-LABEL,
+ *     which the book numbers and links in every format: xref.h);
  *   - "https://HOST/PATH", a well-formed address: a host of labels joined by
  *     dots, a path, query and fragment of the characters RFC 3986 allows,
  *     every '%' followed by two hexadecimal digits.

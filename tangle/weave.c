@@ -795,6 +795,57 @@ static void weave_ref(struct buf *md, const struct quote_ctx *x, const struct xr
 	buf_puts(md, "){.xref}");
 }
 
+/*
+ * Prose text @p s (@p n bytes) as the style of @p links writes it: a
+ * Markdown link to a place of another chapter's page, "](02-threads.html#ID)"
+ * (the glossary's, the appendix's), becomes a link inside the book in the
+ * print page ("book:ch02-ID", which pdfbook.py resolves) and in the EPUB
+ * ("#ID"): neither has the pages' files beside it.
+ */
+static void put_prose_text(struct buf *md, const struct weave_links *links, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (links->style != WEAVE_SCREEN && s < end) {
+		const char *at = s, *p, *slug_end, *id, *close;
+
+		while (at + 1 < end && !(at[0] == ']' && at[1] == '('))
+			at++;
+		if (at + 1 >= end)
+			break;
+		p = at + 2;
+		if (end - p < 4 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || p[2] != '-') {
+			buf_add(md, s, (size_t)(p - s));
+			s = p;
+			continue;
+		}
+		for (slug_end = p + 3; slug_end < end && (isalnum((unsigned char)*slug_end) || *slug_end == '-');)
+			slug_end++;
+		id = slug_end + 6;
+		if (end - slug_end < 7 || strncmp(slug_end, ".html#", 6)) {
+			buf_add(md, s, (size_t)(p - s));
+			s = p;
+			continue;
+		}
+		for (close = id; close < end && *close != ')' && *close != ' ' && *close != '\n';)
+			close++;
+		if (close >= end || *close != ')' || close == id) {
+			buf_add(md, s, (size_t)(p - s));
+			s = p;
+			continue;
+		}
+		buf_add(md, s, (size_t)(p - s));
+		if (links->style == WEAVE_PRINT)
+			buf_printf(md, "book:ch%.2s-", p);
+		else
+			buf_putc(md, '#');
+		buf_add(md, id, (size_t)(close - id));
+		s = close;
+	}
+	if (s < end)
+		buf_add(md, s, (size_t)(end - s));
+}
+
 /* Where put_prose() is in the chapter's quotes, headings and references. */
 struct prose_cursor {
 	size_t quote, heading, use;
@@ -836,7 +887,7 @@ static void put_prose(struct buf *md, struct quote_ctx *x, size_t from, size_t t
 		}
 		if (at < from)
 			at = from;
-		buf_add(md, text + from, at - from);
+		put_prose_text(md, x->links, text + from, at - from);
 		if (!which)
 			return;
 		if (which == 1) {

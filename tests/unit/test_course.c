@@ -338,7 +338,7 @@ int test_prose_links(void)
 			 "# A\n\nA [term]{.dfn}, a [bad](http://x.org/) link, [ok](#here), `[no](http://code)`.\n",
 			 "02-b.md",
 			 "# B\n\n[term](01-a.html#dfn-term) and [gone](03-c.html) and [typo](01-a.html#dfn-trem).\n"
-			 "[Again]{.dfn} and [again]{.dfn}.\n") < 0);
+			 "[Again]{.dfn} and [again]{.dfn}. [A section](01-a.html#sec-a-one).\n") < 0);
 	EXPECT(contains(captured_text(&c), "01-a.md:3:25: error: a link to 'http://x.org/': an address of the book is https://"));
 	EXPECT(!contains(captured_text(&c), "http://code"));
 	EXPECT(contains(captured_text(&c), "02-b.md:3:39: error: a link to 03-c.html, which is no chapter of the book"));
@@ -346,6 +346,8 @@ int test_prose_links(void)
 	EXPECT(contains(captured_text(&c), "book/01-a.md defines no term with the id dfn-trem (did you mean dfn-term?)"));
 	EXPECT(contains(captured_text(&c), "02-b.md:4:19: error: the term 'again' is defined a second time"));
 	EXPECT(contains(captured_text(&c), "02-b.md:4:1: error: the term 'Again' has no entry in the glossary: a link to 02-b.html#dfn-again"));
+	EXPECT(contains(captured_text(&c), "02-b.md:4:46: error: a link to a place of "));
+	EXPECT(contains(captured_text(&c), "book/01-a.md that is no term's definition: write a reference (@sec-LABEL"));
 	EXPECT(!contains(captured_text(&c), "'term' has no entry") && !contains(captured_text(&c), "'again' has no entry"));
 	book_free(&b);
 	captured_close(&c);

@@ -119,7 +119,8 @@ int test_xref_weave(void)
 	struct xref_target ch = {"ch-processes", XREF_CHAPTER, "3", "03-processes", "ch03", "ch-processes"};
 	struct weave_links links = {NULL, NULL, NULL, NULL, WEAVE_SCREEN, NULL, &t};
 	struct buf md = {0};
-	const char *text = "# Threads\n\nAs @ch-processes's @sec-pipes shows.\n\n## Locks\n\nText.\n";
+	const char *text = "# Threads\n\nAs @ch-processes's @sec-pipes shows.\n\n## Locks\n\n"
+			   "A [pipe](03-processes.html#dfn-pipe), not [a page](03-processes.html).\n";
 
 	t.chapter = 2;
 	xref_table_add(&t, &s);
@@ -136,15 +137,19 @@ int test_xref_weave(void)
 	EXPECT(contains(md.data, "# [2]{.chapno} Threads {#ch-threads}"));
 	EXPECT(contains(md.data, "As [Chapter 3](03-processes.html){.xref}'s [Section 3.2](03-processes.html#sec-pipes){.xref} shows."));
 	EXPECT(contains(md.data, "## [2.1]{.secno} Locks {#sec-ch02-locks}"));
+	EXPECT(contains(md.data, "A [pipe](03-processes.html#dfn-pipe), not"));
 	buf_reset(&md);
 	links.style = WEAVE_PRINT;
 	EXPECT(weave_chapter(&b, NULL, NULL, 0, &links, &md, &c.d) == 0);
 	EXPECT(contains(md.data, "[Section 3.2](book:ch03-sec-pipes){.xref}"));
+	/* A hand link to a place of another chapter's page stays inside the book. */
+	EXPECT(contains(md.data, "A [pipe](book:ch03-dfn-pipe), not [a page](03-processes.html)."));
 	buf_reset(&md);
 	links.style = WEAVE_EPUB;
 	EXPECT(weave_chapter(&b, NULL, NULL, 0, &links, &md, &c.d) == 0);
 	EXPECT(contains(md.data, "[Section 3.2](#sec-pipes){.xref}"));
 	EXPECT(contains(md.data, "[Chapter 3](#ch-processes){.xref}"));
+	EXPECT(contains(md.data, "A [pipe](#dfn-pipe), not"));
 	buf_free(&md);
 	xref_table_free(&t);
 	book_free(&b);
