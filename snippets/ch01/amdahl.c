@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -96,13 +97,14 @@ static void best_of(int n, const uint64_t serial[], const uint64_t parallel[], c
         }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const double fractions[] = {0.0, 0.1, 0.3, 0.5, 0.7, 0.9};
     const double work_ms = 10;          /* one core's time for the fixed work */
     double per_ms = 0, cores = 0;
     uint64_t work;
 
+    args_init(argc, argv, 0, 0, "");
     /* How many steps one core makes in a millisecond (best of 3). */
     for (int i = 0; i < 3; i++) {
         double t = now_seconds(), rate;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -90,12 +91,16 @@ static long line_size(void)
 
 int main(int argc, char **argv)
 {
-    long times = argc > 1 ? atol(argv[1]) : 20000000;
-    long line = line_size();
-    size_t max_distance = 4 * (size_t)line;
-    char *buf = aligned_alloc((size_t)line, 2 * max_distance);
+    long times, line;
+    size_t max_distance;
+    char *buf;
     double same = 0, apart = 0;
 
+    args_init(argc, argv, 0, 1, "[INCREMENTS]");
+    times = arg_long(1, "INCREMENTS", 20000000, 1, 1000000000);
+    line = line_size();
+    max_distance = 4 * (size_t)line;
+    buf = aligned_alloc((size_t)line, 2 * max_distance);
     if (!buf)
         die("aligned_alloc: out of memory");
     printf("%ld increments per thread, 2 threads, best of 3\n", times);

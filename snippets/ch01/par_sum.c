@@ -2,8 +2,8 @@
 /* The sum of 1..n, split over threads: each thread sums a slice, main adds the slices. */
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 enum { MAX_THREADS = 16 };
@@ -24,13 +24,14 @@ static void *sum_slice(void *arg)
 
 int main(int argc, char **argv)
 {
-    int threads = argc > 1 ? atoi(argv[1]) : 4;
-    long n = argc > 2 ? atol(argv[2]) : 1000000, total = 0;
+    int threads;
+    long n, total = 0;
     struct slice slices[MAX_THREADS];
     pthread_t t[MAX_THREADS];
 
-    if (threads < 1 || threads > MAX_THREADS || n < 1)
-        die("usage: par_sum [THREADS (1-%d)] [N]", MAX_THREADS);
+    args_init(argc, argv, 0, 2, "[THREADS] [N]");
+    threads = (int)arg_long(1, "THREADS", 4, 1, MAX_THREADS);
+    n = arg_long(2, "N", 1000000, 1, 1000000000);        /* a sum of at most 5e17 */
     for (int i = 0; i < threads; i++) {
         slices[i] = (struct slice){1 + n * i / threads, 1 + n * (i + 1) / threads, 0};
         check(pthread_create(&t[i], NULL, sum_slice, &slices[i]), "pthread_create");

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 enum { THREADS = 4 };
@@ -20,11 +21,12 @@ static void *square(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t t[THREADS];
     int ids[THREADS];           /* one per thread, unchanged until the joins */
 
+    args_init(argc, argv, 0, 0, "");
     for (int i = 0; i < THREADS; i++) {
         ids[i] = i;
         check(pthread_create(&t[i], NULL, square, &ids[i]), "pthread_create");

@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 struct account {
@@ -64,15 +64,14 @@ static void *transfer(void *arg)
 
 int main(int argc, char **argv)
 {
+    static const char *const modes[] = {"deadlock", "sequential", "ordered", NULL};
     struct transfers there = {&account_a, &account_b, 1}, back = {&account_b, &account_a, 1};
     pthread_t t1, t2;
     bool one_by_one;
 
-    mode = argc > 1 ? argv[1] : "ordered";
-    if (strcmp(mode, "deadlock") != 0 && strcmp(mode, "sequential") != 0 && strcmp(mode, "ordered") != 0)
-        die("usage: lock_order deadlock|sequential|ordered [TRANSFERS]");
-    if (argc > 2)
-        there.times = back.times = atol(argv[2]);
+    args_init(argc, argv, 0, 2, "[deadlock|sequential|ordered] [TRANSFERS]");
+    mode = modes[arg_word(1, "MODE", 2, modes)];
+    there.times = back.times = arg_long(2, "TRANSFERS", 1, 1, 1000000000);
     one_by_one = strcmp(mode, "sequential") == 0;
     check(pthread_barrier_init(&holding, NULL, 2), "pthread_barrier_init");
     check(pthread_create(&t1, NULL, transfer, &there), "pthread_create");

@@ -2,8 +2,8 @@
 /* Five philosophers, five forks: each takes the lower-numbered of its two forks first. */
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 enum { PHILOSOPHERS = 5 };
@@ -33,7 +33,8 @@ int main(int argc, char **argv)
     pthread_t t[PHILOSOPHERS];
     long total = 0;
 
-    rounds = argc > 1 ? atol(argv[1]) : 100;
+    args_init(argc, argv, 0, 1, "[ROUNDS]");
+    rounds = arg_long(1, "ROUNDS", 100, 1, 1000000000);
     for (int i = 0; i < PHILOSOPHERS; i++)
         check(pthread_mutex_init(&fork_lock[i], NULL), "pthread_mutex_init");
     for (long i = 0; i < PHILOSOPHERS; i++)

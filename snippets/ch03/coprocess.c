@@ -4,15 +4,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "ch03/proc.h"
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 20000, x, got = 0, sum = 0;
+    long n, x, got = 0, sum = 0;
     int to_child[2], from_child[2];
     pid_t squarer, feeder;
 
+    args_init(argc, argv, 0, 1, "[N]");
+    n = arg_long(1, "N", 20000, 1, 1000000);      /* squares that add up to 3.3e17 at most */
     leave_nothing_behind();
     check_sys(pipe(to_child), "pipe");
     check_sys(pipe(from_child), "pipe");

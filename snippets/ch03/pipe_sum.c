@@ -4,14 +4,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "ch03/proc.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     int fd[2];
     pid_t child;
 
+    args_init(argc, argv, 0, 0, "");
     leave_nothing_behind();
     check_sys(pipe(fd), "pipe");
     child = fork_child();

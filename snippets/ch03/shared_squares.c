@@ -7,17 +7,19 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "ch03/proc.h"
 
 enum { N = 100, CHILDREN = 4 };
 
-int main(void)
+int main(int argc, char **argv)
 {
     pid_t kids[CHILDREN];
     long *squares, sum = 0;
     int arrived = 0;
 
+    args_init(argc, argv, 0, 0, "");
     leave_nothing_behind();
     squares = mmap(NULL, N * sizeof(*squares), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (squares == MAP_FAILED)

@@ -2,13 +2,16 @@
 /* The sum of 1..n: each rank adds up its block; rank 0 prints the total. */
 #include <mpi.h>
 #include <stdio.h>
-#include <stdlib.h>
+
+#include "common/args.h"
 
 int main(int argc, char **argv)
 {
     int rank, size;
-    long n = argc > 1 ? atol(argv[1]) : 1000, partial = 0, total = 0;
+    long n, partial = 0, total = 0;
 
+    args_init(argc, argv, 0, 1, "[N]");
+    n = arg_long(1, "N", 1000, 1, 1000000000);     /* a sum of at most 5e17 */
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

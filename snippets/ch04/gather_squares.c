@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
+
 int main(int argc, char **argv)
 {
     int rank, size, *counts = NULL, *displs = NULL;
-    long n = argc > 1 ? atol(argv[1]) : 10, lo, hi, *mine, *all = NULL;
+    long n, lo, hi, *mine, *all = NULL;
 
+    args_init(argc, argv, 0, 1, "[N]");
+    n = arg_long(1, "N", 10, 1, 1000000);         /* one line of squares: keep it printable */
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
+
 int main(int argc, char **argv)
 {
     int rank, size, mine, theirs, *received = NULL;
 
+    args_init(argc, argv, 0, 0, "");
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 
 static uv_timer_t heartbeat, starter;
 static uv_work_t job_req;       /* libuv's until after_job has run */
@@ -50,10 +51,11 @@ static void on_start(uv_timer_t *t)
     uv_check(uv_queue_work(t->loop, &job_req, run_job, after_job), "uv_queue_work");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uv_loop_t loop;
 
+    args_init(argc, argv, 0, 0, "");
     uv_check(uv_loop_init(&loop), "uv_loop_init");
     uv_check(uv_timer_init(&loop, &heartbeat), "uv_timer_init");
     uv_check(uv_timer_init(&loop, &starter), "uv_timer_init");

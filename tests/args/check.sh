@@ -41,6 +41,34 @@ mp_vs_mt 0
 mp_vs_mt 10000001
 mp_vs_mt 99999999999999999999
 mp_vs_mt ten
+false_sharing -1
+false_sharing 0
+false_sharing 1000000001
+false_sharing 99999999999999999999
+false_sharing many
+par_sum 0
+par_sum -1
+par_sum 17
+par_sum 99999999999999999999
+par_sum four
+par_sum 4 0
+par_sum 4 -1
+par_sum 4 1000000001
+par_sum 4 99999999999999999999
+par_sum 4 1e6
+laws
+laws 10
+laws 0 8
+laws -10 8
+laws 101 8
+laws 0.1 8
+laws 99999999999999999999 8
+laws ten 8
+laws 10 0
+laws 10 -8
+laws 10 1000001
+laws 10 99999999999999999999
+laws 10 eight
 shared_counter sloppy
 shared_counter racy 0
 shared_counter racy -1
@@ -60,6 +88,17 @@ racy_counter 0
 racy_counter 1000000001
 racy_counter 99999999999999999999
 racy_counter ten
+lock_order deadlocked
+lock_order ordered 0
+lock_order ordered -1
+lock_order ordered 1000000001
+lock_order ordered 99999999999999999999
+lock_order ordered many
+philosophers -1
+philosophers 0
+philosophers 1000000001
+philosophers 99999999999999999999
+philosophers ten
 proc_spawn --child
 proc_spawn --child -1
 proc_spawn --child 6
@@ -78,6 +117,11 @@ sem_named --worker /a /b 6
 sem_named --worker /a /b x
 sem_named --worker /a /b
 proc_pool --show
+coprocess -1
+coprocess 0
+coprocess 1000001
+coprocess 99999999999999999999
+coprocess lots
 mpi_exchange
 mpi_exchange sideways
 mpi_exchange send-first 0
@@ -89,6 +133,21 @@ mpi_overlap 0
 mpi_overlap -1
 mpi_overlap 99999999999999999999
 mpi_overlap x
+mpi_pingpong -1
+mpi_pingpong 0
+mpi_pingpong 1073741825
+mpi_pingpong 99999999999999999999
+mpi_pingpong big
+block_sum -1
+block_sum 0
+block_sum 1000000001
+block_sum 99999999999999999999
+block_sum x
+gather_squares -1
+gather_squares 0
+gather_squares 1000001
+gather_squares 99999999999999999999
+gather_squares x
 state_machine -1
 state_machine 99999999999999999999
 state_machine nine

@@ -2,8 +2,8 @@
 /* The sum of 1..n, split over threads: each thread sums a slice, main adds the slices. */
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 enum { MAX_THREADS = 16 };
@@ -24,12 +24,13 @@ static void *sum_slice(void *arg)
 
 int main(int argc, char **argv)
 {
-    int threads = argc > 1 ? atoi(argv[1]) : 4;
-    long n = argc > 2 ? atol(argv[2]) : 1000000, total = 0;
+    int threads;
+    long n, total = 0;
     struct slice slices[MAX_THREADS];
 
-    if (threads < 1 || threads > MAX_THREADS || n < 1)
-        die("usage: par_sum [THREADS (1-%d)] [N]", MAX_THREADS);
+    args_init(argc, argv, 0, 2, "[THREADS] [N]");
+    threads = (int)arg_long(1, "THREADS", 4, 1, MAX_THREADS);
+    n = arg_long(2, "N", 1000000, 1, 1000000000);        /* a sum of at most 5e17 */
     /* TODO: one slice per thread, each summed by a thread of its own. */
     slices[0] = (struct slice){1, n + 1, 0};
     sum_slice(&slices[0]);

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 enum { THREADS = 4 };
@@ -20,10 +21,11 @@ static void *square(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t t[THREADS];
 
+    args_init(argc, argv, 0, 0, "");
     for (int i = 0; i < THREADS; i++)
         check(pthread_create(&t[i], NULL, square, &i), "pthread_create");
     for (int i = 0; i < THREADS; i++)

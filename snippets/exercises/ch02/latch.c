@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "common/args.h"
 #include "common/check.h"
 #include "common/timing.h"
 
@@ -46,10 +47,11 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t t[WORKERS];
 
+    args_init(argc, argv, 0, 0, "");
     latch_init(&finished, WORKERS);
     for (long i = 0; i < WORKERS; i++)
         check(pthread_create(&t[i], NULL, worker, (void *)i), "pthread_create");

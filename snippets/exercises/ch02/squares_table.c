@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/args.h"
 #include "common/check.h"
 
 enum { THREADS = 4, SIZE = 1000 };
@@ -42,10 +43,11 @@ static void *summer(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t t[THREADS];
 
+    args_init(argc, argv, 0, 0, "");
     for (long i = 0; i < THREADS; i++)
         check(pthread_create(&t[i], NULL, summer, (void *)i), "pthread_create");
     for (int i = 0; i < THREADS; i++)

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 
 enum { STEPS = 5 };
 
@@ -35,10 +36,11 @@ static void on_progress(uv_async_t *a)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uv_loop_t loop;
 
+    args_init(argc, argv, 0, 0, "");
     uv_check(uv_loop_init(&loop), "uv_loop_init");
     uv_check(uv_async_init(&loop, &progress, on_progress), "uv_async_init");
     check(pthread_create(&worker_thread, NULL, worker, NULL), "pthread_create");

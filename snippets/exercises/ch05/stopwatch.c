@@ -4,6 +4,7 @@
 #include <uv.h>
 
 #include "ch05/uv_book.h"
+#include "common/args.h"
 
 static uv_timer_t tick, stop;
 static int ticks;
@@ -21,11 +22,12 @@ static void on_stop(uv_timer_t *t)
     /* TODO: what keeps the loop running? */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uv_loop_t loop;
     int rc;
 
+    args_init(argc, argv, 0, 0, "");
     uv_check(uv_loop_init(&loop), "uv_loop_init");
     uv_check(uv_timer_init(&loop, &tick), "uv_timer_init");
     uv_check(uv_timer_init(&loop, &stop), "uv_timer_init");
