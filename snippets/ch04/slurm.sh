@@ -42,6 +42,10 @@ up() {
         command -v "${program%:*}" >/dev/null 2>&1 ||
             skip "${program%:*}, from Debian's package ${program#*:}, is not installed"
     done
+    # slurmd reads its cgroup filesystem even with task/none (a container or
+    # chroot may not mount one); without it, every node fails at start.
+    grep -Eqs ' /sys/fs/cgroup(/[^ ]*)? cgroup2? ' /proc/mounts ||
+        skip "slurmd needs the cgroup filesystem at /sys/fs/cgroup, which is not mounted here"
     n=$$
     while ip netns list 2>/dev/null | grep -q "^book4slurm-$n-"; do
         n=$((n + 1))

@@ -52,13 +52,16 @@ step() {
 
 # in_system COMMAND: run the shell command COMMAND as root in the minimal
 # system, with /proc, /sys, /dev, /dev/shm and /run of its own, and its root
-# a mount point, as on a real system (ip netns exec makes / a slave mount).
+# a mount point, as on a real system (ip netns exec makes / a slave mount),
+# with a cgroup filesystem, which a booted Debian has (systemd mounts it).
 in_system() {
     unshare --mount --pid --fork --propagation private sh -c '
         sys=$1; shift
         mount --bind "$sys" "$sys" &&
         mount -t proc proc "$sys/proc" &&
         mount -t sysfs sys "$sys/sys" &&
+        { mount --rbind /sys/fs/cgroup "$sys/sys/fs/cgroup" ||
+          mount -t cgroup2 cgroup2 "$sys/sys/fs/cgroup"; } &&
         mount --rbind /dev "$sys/dev" &&
         mount -t tmpfs -o mode=1777 shm "$sys/dev/shm" &&
         mount -t tmpfs -o mode=755 run "$sys/run" &&
