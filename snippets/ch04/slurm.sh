@@ -29,6 +29,18 @@ note() {
     echo "$*" >> "$state"
 }
 
+# searchable DIR: every directory on the way to DIR lets others through.
+searchable() {
+    d=$1
+    while [ -n "$d" ] && [ "$d" != / ]; do
+        case $(stat -c %A "$d" 2>/dev/null) in
+        d????????[xt]) ;;
+        *) return 1 ;;
+        esac
+        d=$(dirname "$d")
+    done
+}
+
 # up STATE: make the cluster, noting each thing in STATE the moment it exists.
 up() {
     state=$1
@@ -52,7 +64,11 @@ up() {
     done
     name=book4slurm-$n
     echo "name $name" > "$state" || exit 2
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX") || { rm -f "$state"; exit 2; }
+    # munged refuses a socket in a directory that others cannot reach (a
+    # build under /root, mode 700): the cluster's files then go to /tmp.
+    base=${TMPDIR:-/tmp}
+    searchable "$base" || base=/tmp
+    dir=$(mktemp -d "$base/$name.XXXXXX") || { rm -f "$state"; exit 2; }
     note "dir $dir"
     if ! ip netns add "$name-switch"; then
         down "$state"
@@ -165,13 +181,13 @@ daemon() {
 
 # wait_for SECONDS WHAT COMMAND...: poll COMMAND until it succeeds.
 wait_for() {
-    tries=$(($1 * 20))
+    seconds=$1 tries=$(($1 * 20))
     what=$2
     shift 2
     until "$@"; do
         tries=$((tries - 1))
         if [ $tries -le 0 ]; then
-            echo "slurm.sh: $what: not within $1 seconds" >&2
+            echo "slurm.sh: $what: not within $seconds seconds" >&2
             return 1
         fi
         sleep 0.05

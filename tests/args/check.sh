@@ -255,8 +255,18 @@ pipe)
         esac
         [ "$kind" = mpi ] || piped "$prog" "$@"
     done < "$programs"
+    # mpiexec dies of SIGPIPE when head is gone, before Open MPI removes its
+    # session directory (TMPDIR/ompi.HOST.UID): Open MPI's leftover, not the
+    # book's. It goes to a TMPDIR of this test's, is reported, and removed.
+    mkdir "$tmp/ompi-tmp" || exit 2
+    saved_tmpdir=${TMPDIR:-}
+    export TMPDIR="$tmp/ompi-tmp"
     piped mpi_hello mpiexec -n 2 "$bindir/mpi_hello"
     piped mpi_exchange mpiexec -n 2 "$bindir/mpi_exchange" nonblocking 1000
+    if [ -n "$saved_tmpdir" ]; then export TMPDIR="$saved_tmpdir"; else unset TMPDIR; fi
+    left=$(ls -A "$tmp/ompi-tmp")
+    [ -z "$left" ] || echo "mpiexec | head -1: Open MPI left its session directory ($left), removed"
+    rm -rf "$tmp/ompi-tmp"
 
     # A worker killed while it holds the semaphore: whoever survives cleans up.
     BOOK_UNIT_MS=500 "$bindir/sem_named" > "$tmp/sem.out" 2>&1 &

@@ -5,7 +5,8 @@
 # that user. cluster.sh makes the hosts inside a user namespace of its own:
 # the one-shot form runs mpi_hosts on three hosts, the fixture's form (up,
 # two runs through exec, down) runs mpi_reduce and mpi_exchange, and nothing
-# is left running. Exit 77 when this machine allows no user namespace.
+# is left running. Exit 77 when this machine allows no user namespace, or
+# when that user cannot reach the checkout.
 set -u
 root=$1 bindir=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" && chmod 777 "$work" || exit 2
@@ -13,6 +14,13 @@ if [ "$(id -u)" -eq 0 ]; then
     as() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$work" TMPDIR="$work" "$@"; }
 else
     as() { env HOME="$work" TMPDIR="$work" "$@"; }
+fi
+# A checkout under /root (mode 700) is closed to nobody: a reader who is not
+# root works in a checkout of their own, so there is nothing to try here.
+if ! as sh -c 'test -r "$1/snippets/ch04/cluster.sh" && test -x "$2/mpi_hosts" && test -w "$3"' \
+    sh "$root" "$bindir" "$work"; then
+    echo "the user $(as id -un) cannot reach this checkout, $root; skipped"
+    exit 77
 fi
 cd "$root" || exit 2
 export OMPI_MCA_rmaps_base_oversubscribe=1
