@@ -86,6 +86,7 @@ step make in_system 'cd /root/book && make' || exit 1
 step make-test in_system 'cd /root/book && make test'
 grep -E '^[0-9]+% tests passed|tests failed out of|^The following tests|^[[:space:]]+[0-9]+ - ' "$work/make-test.log" |
     tee -a "$report"
-echo "test-fresh: $(git -C "$root" log -1 --format='%h %s' | cut -c1-72)" | tee -a "$report"
+# The commit tested is the clone's, not ROOT's now (it may have moved since).
+echo "test-fresh: $(git -C "$sys/mnt/origin" log -1 --format='%h %s' | cut -c1-72)" | tee -a "$report"
 [ $failed -eq 0 ] && echo "test-fresh: passed" | tee -a "$report"
 exit $failed
