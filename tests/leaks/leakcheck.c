@@ -912,15 +912,6 @@ static bool ended_ompi_session(const char *dir, const char *name)
 	return ended;
 }
 
-static int remove_any(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static size_t left_in_dir(const char *dir, double grace, struct names *left)
 {
 	for (double waited = 0;; waited += 0.1) {
@@ -937,7 +928,8 @@ static size_t left_in_dir(const char *dir, double grace, struct names *left)
 			snprintf(path, sizeof(path), "%s/%s", dir, left->items[i]);
 			printf("not counted, removed: %s, Open MPI's session directory of an mpiexec that "
 			       "ended by a signal (a deadlock stopped on purpose)\n", path);
-			nftw(path, remove_any, 16, FTW_DEPTH | FTW_PHYS);
+			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+			rmdir(path);
 			free(left->items[i]);
 			left->items[i] = left->items[--left->len];
 			continue;
